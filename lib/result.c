@@ -1,0 +1,286 @@
+/*
+ * Results: error storage, value printing and JSON rendering.
+ */
+#include "result.h"
+
+#include <bson/bson.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+bsg_result *bsg_result_new(void) { return bsg__calloc(1, sizeof(bsg_result)); }
+
+void bsg_result_free(bsg_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nlevels; i++) {
+        bsg__free(r->levels[i].slots);
+        bsg__free(r->levels[i].seen);
+    }
+    bsg__free(r->levels);
+    bsg__free(r->errors);
+    bsg__free(r->text);
+    pcre2_match_data_free(r->match_data);
+    bsg__free(r);
+}
+
+size_t bsg_result_count(const bsg_result *r) { return r ? r->count : 0; }
+
+bool bsg_result_truncated(const bsg_result *r) { return r && r->truncated; }
+
+const bsg_error *bsg_result_error(const bsg_result *r, size_t i)
+{
+    return r && i < r->count ? &r->errors[i] : NULL;
+}
+
+/* MARK: - Text */
+
+size_t bsg__text_add(bsg_result *r, const char *s, size_t n)
+{
+    if (r->text_len + n + 1 > r->text_cap) {
+        /* `s` may point into the text itself: keep it valid across realloc. */
+        if (r->text && s >= r->text && s < r->text + r->text_cap) {
+            size_t at = (size_t)(s - r->text);
+            size_t cap = r->text_cap * 2;
+            while (cap < r->text_len + n + 1)
+                cap *= 2;
+            r->text = bsg__realloc(r->text, cap);
+            r->text_cap = cap;
+            s = r->text + at;
+        }
+    }
+    if (r->text_len + n + 1 > r->text_cap) {
+        size_t cap = r->text_cap ? r->text_cap : 1024;
+        while (cap < r->text_len + n + 1)
+            cap *= 2;
+        r->text = bsg__realloc(r->text, cap);
+        r->text_cap = cap;
+    }
+    size_t off = r->text_len;
+    if (n)
+        memcpy(r->text + off, s, n);
+    r->text_len += n;
+    r->text[r->text_len] = '\0';
+    return off;
+}
+
+size_t bsg__text_printf(bsg_result *r, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    return bsg__text_add(r, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+size_t bsg__text_end(bsg_result *r, size_t start)
+{
+    bsg__text_add(r, "", 0);
+    r->text_len++; /* keep the NUL */
+    return start;
+}
+
+void bsg__result_finish(bsg_result *r)
+{
+    for (size_t i = 0; i < r->count; i++) {
+        bsg_error *e = &r->errors[i];
+        e->path = r->text + (uintptr_t)e->path;
+        e->value = r->text + (uintptr_t)e->value;
+        e->message = r->text + (uintptr_t)e->message;
+    }
+}
+
+/* MARK: - Values */
+
+static uint32_t rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int64_t rd64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return (int64_t)v;
+}
+
+static double rdd(const uint8_t *p)
+{
+    int64_t bits = rd64(p);
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
+/* Append a JSON string body, escaping as JSON requires. */
+static void json_escape(bsg_result *r, const char *s, size_t n)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x20 && ch != '"' && ch != '\\')
+            continue;
+        bsg__text_add(r, s + run, i - run);
+        run = i + 1;
+        if (ch == '"' || ch == '\\') {
+            char esc[2] = {'\\', (char)ch};
+            bsg__text_add(r, esc, 2);
+        } else if (ch == '\n') {
+            bsg__text_add(r, "\\n", 2);
+        } else if (ch == '\t') {
+            bsg__text_add(r, "\\t", 2);
+        } else {
+            bsg__text_printf(r, "\\u%04x", ch);
+        }
+    }
+    bsg__text_add(r, s + run, n - run);
+}
+
+/* Shortest round-tripping form, as JavaScript prints numbers. */
+static void print_double(bsg_result *r, double d, bool raw)
+{
+    if (isnan(d)) {
+        bsg__text_add(r, raw ? "NaN" : "{\"$numberDouble\":\"NaN\"}", raw ? 3 : 24);
+        return;
+    }
+    if (isinf(d)) {
+        const char *s = d > 0 ? (raw ? "Infinity" : "{\"$numberDouble\":\"Infinity\"}")
+                              : (raw ? "-Infinity" : "{\"$numberDouble\":\"-Infinity\"}");
+        bsg__text_add(r, s, strlen(s));
+        return;
+    }
+    char buf[40];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
+    bsg__text_add(r, buf, strlen(buf));
+}
+
+static void print_date(bsg_result *r, int64_t ms, bool raw)
+{
+    time_t secs = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    struct tm tm;
+    if (ms < -62135596800000LL || ms > 253402300799999LL || !gmtime_r(&secs, &tm)) {
+        bsg__text_printf(r, raw ? "%" PRId64 : "{\"$date\":{\"$numberLong\":\"%" PRId64 "\"}}", ms);
+        return;
+    }
+    int millis = (int)(ms - (int64_t)secs * 1000);
+    bsg__text_printf(r, raw ? "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ"
+                            : "{\"$date\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\"}",
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                     tm.tm_sec, millis);
+}
+
+static void print_hex(bsg_result *r, const uint8_t *p, size_t n)
+{
+    char buf[3];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(buf, sizeof buf, "%02x", p[i]);
+        bsg__text_add(r, buf, 2);
+    }
+}
+
+void bsg__print_value(bsg_result *r, uint8_t type, const uint8_t *v, uint32_t len, bool raw)
+{
+    (void)len;
+    switch (type) {
+    case 0x02: { /* string: printed whole up to 200 bytes */
+        uint32_t n = rd32(v) - 1;
+        bool cut = n > 200;
+        if (cut) { /* cut on a character boundary */
+            n = 200;
+            while (n > 0 && (v[4 + n] & 0xC0) == 0x80)
+                n--;
+        }
+        if (!raw)
+            bsg__text_add(r, "\"", 1);
+        if (raw)
+            bsg__text_add(r, (const char *)v + 4, n);
+        else
+            json_escape(r, (const char *)v + 4, n);
+        if (cut)
+            bsg__text_add(r, "...", 3);
+        if (!raw)
+            bsg__text_add(r, "\"", 1);
+        break;
+    }
+    case 0x01: print_double(r, rdd(v), raw); break;
+    case 0x10: bsg__text_printf(r, "%" PRId32, (int32_t)rd32(v)); break;
+    case 0x12: bsg__text_printf(r, "%" PRId64, rd64(v)); break;
+    case 0x08: bsg__text_add(r, v[0] ? "true" : "false", v[0] ? 4 : 5); break;
+    case 0x0A: bsg__text_add(r, "null", 4); break;
+    case 0x06: bsg__text_add(r, raw ? "undefined" : "{\"$undefined\":true}", raw ? 9 : 19); break;
+    case 0x09: print_date(r, rd64(v), raw); break;
+    case 0x07:
+        if (!raw)
+            bsg__text_add(r, "{\"$oid\":\"", 9);
+        print_hex(r, v, 12);
+        if (!raw)
+            bsg__text_add(r, "\"}", 2);
+        break;
+    case 0x13: {
+        bson_decimal128_t dec;
+        char buf[BSON_DECIMAL128_STRING];
+        memcpy(&dec.low, v, 8);
+        memcpy(&dec.high, v + 8, 8);
+        dec.low = BSON_UINT64_FROM_LE(dec.low);
+        dec.high = BSON_UINT64_FROM_LE(dec.high);
+        bson_decimal128_to_string(&dec, buf);
+        bsg__text_printf(r, raw ? "%s" : "{\"$numberDecimal\":\"%s\"}", buf);
+        break;
+    }
+    case 0x05: {
+        uint32_t n = rd32(v);
+        bsg__text_printf(r, raw ? "Binary(subtype %u, %u bytes)" : "{\"$binary\":{\"subType\":\"%02x\",\"length\":%u}}",
+                         v[4], n);
+        break;
+    }
+    case 0x03: bsg__text_add(r, raw ? "[object Object]" : "", raw ? 15 : 0); break;
+    case 0x04: bsg__text_add(r, raw ? "[array]" : "", raw ? 7 : 0); break;
+    default: break;
+    }
+}
+
+/* MARK: - JSON rendering */
+
+static void json_field(bsg_result *tmp, const char *name, const char *value, bool comma)
+{
+    bsg__text_printf(tmp, "%s\"%s\":\"", comma ? "," : "", name);
+    json_escape(tmp, value, strlen(value));
+    bsg__text_add(tmp, "\"", 1);
+}
+
+size_t bsg_result_json(const bsg_result *r, char *buf, size_t cap)
+{
+    bsg_result tmp = {0};
+    bsg__text_add(&tmp, "[", 1);
+    for (size_t i = 0; r && i < r->count; i++) {
+        const bsg_error *e = &r->errors[i];
+        bsg__text_add(&tmp, i ? ",{" : "{", i ? 2 : 1);
+        json_field(&tmp, "path", e->path, false);
+        json_field(&tmp, "kind", bsg_kind_name(e->kind), true);
+        json_field(&tmp, "expected", e->expected, true);
+        json_field(&tmp, "actual", e->actual, true);
+        json_field(&tmp, "message", e->message, true);
+        json_field(&tmp, "value", e->value, true);
+        bsg__text_add(&tmp, "}", 1);
+    }
+    bsg__text_add(&tmp, "]", 1);
+    size_t need = tmp.text_len;
+    if (cap) {
+        size_t n = need < cap - 1 ? need : cap - 1;
+        memcpy(buf, tmp.text, n);
+        buf[n] = '\0';
+    }
+    bsg__free(tmp.text);
+    return need;
+}

@@ -1,0 +1,158 @@
+/*
+ * Compiled schema tables: flat arrays linked by index, immutable after
+ * compilation and shared by every thread that validates (DESIGN.md §7).
+ */
+#ifndef BSG_SCHEMA_H
+#define BSG_SCHEMA_H
+
+#include "internal.h"
+#include "typemap.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#define BSG__NONE UINT32_MAX
+
+/* Node flags. */
+enum {
+    BSG__F_REQUIRED = 1u << 0,      /* `required: true` */
+    BSG__F_HAS_REQUIRED = 1u << 1,  /* objects: some field must be reported when missing */
+    BSG__F_UUID_STRICT = 1u << 2,   /* UUID: subtype 4, 16 bytes */
+    BSG__F_ID_FIELD = 1u << 3,      /* the `_id` of a model root: server rules apply */
+};
+
+/* A schema path. Objects (EMBEDDED, NESTED, and model roots, which are
+   EMBEDDED) own fields [first, first+count); ARRAY and MAP have one element
+   node in `elem`; UNION has members [first, first+count) in `members`. */
+typedef struct bsg__node {
+    uint8_t type;    /* bsg__type */
+    uint8_t flags;
+    uint8_t strict;  /* objects: BSG_STRICT_FALSE / TRUE / THROW */
+    uint8_t subtype; /* Buffer: required binary subtype + 1, 0 = any */
+    uint32_t first, count;
+    uint32_t elem;
+    uint32_t checks, nchecks; /* validators, in the order written */
+    uint32_t req_msg;         /* custom `required` message (pool offset), or NONE */
+    uint32_t hash;            /* objects: lookup table slot in `slots`, or NONE */
+    uint32_t hash_mask;
+    uint32_t disc;            /* objects: discriminator table, or NONE */
+    uint32_t label;           /* pool offset of the type's printed name */
+} bsg__node;
+
+typedef struct bsg__field {
+    uint32_t name; /* pool offset; NUL-terminated there */
+    uint32_t len;
+    uint32_t node;
+} bsg__field;
+
+typedef enum bsg__check_kind {
+    BSG__C_ENUM_STR,
+    BSG__C_ENUM_NUM,
+    BSG__C_MIN,
+    BSG__C_MAX,
+    BSG__C_DATE_MIN,
+    BSG__C_DATE_MAX,
+    BSG__C_MINLENGTH,
+    BSG__C_MAXLENGTH,
+    BSG__C_REGEXP,
+    BSG__C_USER,
+    BSG__C_USER_REGEXP /* `validate: /re/`: reported as `user defined` */
+} bsg__check_kind;
+
+typedef struct bsg__check {
+    uint8_t kind;   /* bsg__check_kind */
+    uint8_t now;    /* date bounds: the bound is Date.now at validation */
+    uint32_t msg;   /* custom message template (pool offset), or NONE */
+    uint32_t first; /* enum values, regex or user validator index */
+    uint32_t count;
+    double num;     /* bound */
+    uint32_t text;  /* pool offset: the bound or pattern as written (for messages) */
+} bsg__check;
+
+typedef struct bsg__user {
+    bsg_validator_fn fn;
+    void *ctx;
+    uint32_t name;
+} bsg__user;
+
+/* Discriminators of a base object: key name, then (value, node) entries. */
+typedef struct bsg__disc {
+    uint32_t key, key_len;
+    uint32_t first, count; /* into disc_values */
+} bsg__disc;
+
+typedef struct bsg__disc_value {
+    uint32_t value, len;
+    uint32_t node;
+} bsg__disc_value;
+
+typedef struct bsg__strref {
+    uint32_t off, len;
+} bsg__strref;
+
+struct bsg_model {
+    const bsg_schema *owner;
+    uint32_t name; /* pool offset */
+    uint32_t root; /* node */
+};
+
+struct bsg_schema {
+    char *pool;
+    size_t pool_len;
+    bsg__node *nodes;
+    size_t nnodes;
+    bsg__field *fields;
+    size_t nfields;
+    uint32_t *slots; /* field lookup tables: field index + 1, 0 = empty */
+    size_t nslots;
+    bsg__check *checks;
+    size_t nchecks;
+    bsg__strref *enum_strs;
+    size_t nenum_strs;
+    double *enum_nums;
+    size_t nenum_nums;
+    pcre2_code **regexes;
+    size_t nregexes;
+    bsg__user *users;
+    size_t nusers;
+    bsg__disc *discs;
+    size_t ndiscs;
+    bsg__disc_value *disc_values;
+    size_t ndisc_values;
+    uint32_t *members; /* union members */
+    size_t nmembers;
+    bsg_model *models;
+    size_t nmodels;
+    bsg_diag *lints;
+    size_t nlints;
+    pcre2_match_context *match_ctx;
+    uint32_t max_fields; /* largest object, for the seen-bitmap scratch */
+};
+
+/* The key hash used by compiled lookup tables and the validator. */
+static inline uint32_t bsg__hash(const uint8_t *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 16777619u;
+    return h;
+}
+
+/* Match limits for `match` regexes, so no pattern or string can hang. */
+#define BSG__REGEX_MATCH_LIMIT 1000000u
+#define BSG__REGEX_DEPTH_LIMIT 10000u
+
+/* Translate a JavaScript regex to PCRE2 and compile it. On failure writes a
+   message (with the pattern offset) to `msg` and returns NULL. */
+pcre2_code *bsg__regex_compile(const char *pattern, const char *flags,
+                               char *msg, size_t cap, size_t *err_offset);
+
+/* Look up a registered validator; false if the name is unknown. */
+bool bsg__registry_find(const bsg_registry *reg, const char *name,
+                        bsg_validator_fn *fn, void **ctx);
+
+/* Every registered name, for did-you-mean; borrowed. */
+size_t bsg__registry_names(const bsg_registry *reg, const char **names,
+                           size_t cap);
+
+#endif

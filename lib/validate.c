@@ -1,0 +1,1164 @@
+/*
+ * The validator: one forward pass over the bytes, with its own
+ * bounds-checked reader (libbson's bson_validate is unreliable on Debian 12,
+ * DESIGN.md §8). It checks well-formedness as it goes, MongoDB's server rules
+ * and every schema path, and records errors only when something is wrong:
+ * a valid document allocates nothing once the result has been used.
+ */
+#include "result.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define SERVER_MAX_DEPTH 180u
+#define SERVER_MAX_SIZE (16u * 1024u * 1024u)
+
+typedef struct path_seg {
+    const char *key; /* NULL for an array index */
+    uint32_t len;    /* key length, or the index */
+} path_seg;
+
+typedef struct vstate {
+    const bsg_schema *s;
+    bsg_result *r;
+    const uint8_t *doc;
+    uint32_t max_errors;
+    uint32_t max_depth;
+    bsg_kind depth_kind; /* `server` at MongoDB's limit, `limit` below it */
+    bsg_strict strict;   /* override, or BSG_STRICT_SCHEMA */
+    bool stop;           /* cap reached or framing lost */
+    bool have_now;
+    double now_ms;
+    uint32_t depth;
+    path_seg path[SERVER_MAX_DEPTH + 4];
+} vstate;
+
+/* A located element value. */
+typedef struct elem {
+    uint8_t type;
+    const uint8_t *key;
+    uint32_t klen;
+    const uint8_t *val;
+    uint32_t vlen;
+} elem;
+
+static void walk_object(vstate *v, uint32_t node, const elem *e);
+static void walk_any(vstate *v, const elem *e, bool is_array);
+static void check_value(vstate *v, uint32_t node, const elem *e);
+
+/* MARK: - Little-endian reads */
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline int64_t rd64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return (int64_t)v;
+}
+
+static inline double rddouble(const uint8_t *p)
+{
+    int64_t bits = rd64(p);
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
+/* MARK: - UTF-8 */
+
+/* Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF),
+   eight ASCII bytes at a time. */
+static bool utf8_valid(const uint8_t *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (!(w & UINT64_C(0x8080808080808080))) {
+                i += 8;
+                continue;
+            }
+        }
+        uint8_t c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t need;
+        uint32_t cp;
+        if (c >= 0xC2 && c <= 0xDF) {
+            need = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (n - i - 1 < need)
+            return false;
+        for (size_t k = 1; k <= need; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+            cp = cp << 6 | (s[i + k] & 0x3F);
+        }
+        if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return false;
+        i += need + 1;
+    }
+    return true;
+}
+
+/* Length in UTF-16 code units, as JavaScript's String#length counts. */
+static uint32_t utf16_length(const uint8_t *s, size_t n)
+{
+    uint32_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        len += (s[i] & 0xC0) != 0x80;
+        len += s[i] >= 0xF0;
+    }
+    return len;
+}
+
+/* MARK: - Errors */
+
+static size_t render_path(vstate *v, const elem *leaf)
+{
+    bsg_result *r = v->r;
+    size_t start = r->text_len;
+    uint32_t n = v->depth;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i)
+            bsg__text_add(r, ".", 1);
+        if (v->path[i].key)
+            bsg__text_add(r, v->path[i].key, v->path[i].len);
+        else
+            bsg__text_printf(r, "%u", v->path[i].len);
+    }
+    (void)leaf;
+    return bsg__text_end(r, start);
+}
+
+/* Fill `{PATH}`, `{VALUE}` and the validator's own placeholders into a
+   template; each placeholder is replaced at its first occurrence only, as
+   Mongoose's String#replace does. */
+typedef struct tmpl_args {
+    const char *path;
+    const elem *e;
+    const char *kind;
+    const char *bound_name; /* "MIN", "MAX", "MINLENGTH", "MAXLENGTH" */
+    const char *bound;
+    uint32_t length;
+    bool cut_value;   /* maxlength: values over 30 characters are cut */
+    bool quote_value; /* cast errors quote strings, as util.inspect does */
+} tmpl_args;
+
+static void put_value(vstate *v, const tmpl_args *a)
+{
+    if (!a->e)
+        return;
+    if (a->cut_value && a->e->type == 0x02 && rd32(a->e->val) - 1 > 30) {
+        uint32_t n = 30;
+        while (n > 0 && (a->e->val[4 + n] & 0xC0) == 0x80)
+            n--;
+        bsg__text_add(v->r, (const char *)a->e->val + 4, n);
+        bsg__text_add(v->r, "...", 3);
+        return;
+    }
+    bsg__print_value(v->r, a->e->type, a->e->val, a->e->vlen, !a->quote_value);
+}
+
+static size_t render_template(vstate *v, const char *t, const tmpl_args *a)
+{
+    bsg_result *r = v->r;
+    size_t start = r->text_len;
+    unsigned done = 0;
+    static const char *const names[] = {"PATH", "VALUE", "KIND", "TYPE", "LENGTH", NULL};
+    while (*t) {
+        const char *open = strchr(t, '{');
+        if (!open) {
+            bsg__text_add(r, t, strlen(t));
+            break;
+        }
+        bsg__text_add(r, t, (size_t)(open - t));
+        const char *close = strchr(open, '}');
+        size_t n = close ? (size_t)(close - open - 1) : 0;
+        int which = -1;
+        for (int i = 0; close && names[i]; i++)
+            if (strlen(names[i]) == n && strncmp(open + 1, names[i], n) == 0)
+                which = i;
+        if (close && which < 0 && a->bound_name && strlen(a->bound_name) == n &&
+            strncmp(open + 1, a->bound_name, n) == 0)
+            which = 5;
+        if (which < 0 || (done & (1u << which))) {
+            bsg__text_add(r, open, 1);
+            t = open + 1;
+            continue;
+        }
+        done |= 1u << which;
+        switch (which) {
+        case 0: bsg__text_add(r, a->path, strlen(a->path)); break;
+        case 1: put_value(v, a); break;
+        case 2:
+        case 3: bsg__text_add(r, a->kind, strlen(a->kind)); break;
+        case 4: bsg__text_printf(r, "%u", a->length); break;
+        case 5: bsg__text_add(r, a->bound, strlen(a->bound)); break;
+        }
+        t = close + 1;
+    }
+    return bsg__text_end(r, start);
+}
+
+/* Record one error. `msg` is a template; `expected` a SchemaType name. */
+static void report(vstate *v, bsg_kind kind, const elem *e, const char *expected,
+                   const char *msg, tmpl_args *a)
+{
+    bsg_result *r = v->r;
+    if (v->stop)
+        return;
+    if (v->max_errors && r->count >= v->max_errors) {
+        r->truncated = true;
+        v->stop = true;
+        return;
+    }
+    if (r->count == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 16;
+        r->errors = bsg__realloc(r->errors, r->cap * sizeof *r->errors);
+    }
+    size_t path = render_path(v, e);
+    tmpl_args local = {0};
+    if (!a)
+        a = &local;
+    a->path = r->text + path;
+    a->e = e;
+    a->kind = bsg_kind_name(kind);
+    size_t value = r->text_len;
+    if (e && e->type != 0x0A)
+        bsg__print_value(r, e->type, e->val, e->vlen, false);
+    bsg__text_end(r, value);
+    a->path = r->text + path; /* the text may have moved */
+    size_t message = render_template(v, msg, a);
+    bsg_error *err = &r->errors[r->count++];
+    err->kind = kind;
+    err->path = (const char *)(uintptr_t)path;
+    err->value = (const char *)(uintptr_t)value;
+    err->message = (const char *)(uintptr_t)message;
+    err->expected = expected ? expected : "";
+    err->actual = e ? bsg__bson_type_alias(e->type) : "";
+    err->offset = e ? (uint32_t)(e->key ? e->key - 1 - v->doc : e->val - v->doc) : 0;
+}
+
+/* Framing is lost: report where, and stop reading this document. */
+static void malformed(vstate *v, const uint8_t *at, const char *what)
+{
+    if (v->stop)
+        return;
+    char msg[160];
+    snprintf(msg, sizeof msg, "malformed BSON at byte %u: %s",
+             (unsigned)(at - v->doc), what);
+    report(v, BSG_KIND_MALFORMED, NULL, "", msg, NULL);
+    v->stop = true;
+    if (v->r->count)
+        v->r->errors[v->r->count - 1].offset = (uint32_t)(at - v->doc);
+}
+
+/* MARK: - Reading elements */
+
+/* The byte length of a value of `type` at p, with `avail` bytes left before
+   the enclosing terminator; 0 with *bad set when it does not fit or is
+   malformed. Strings are UTF-8 checked here, so every walk gets it. */
+static uint32_t value_length(vstate *v, uint8_t type, const uint8_t *p, uint32_t avail)
+{
+    uint32_t n;
+    switch (type) {
+    case 0x01: case 0x09: case 0x11: case 0x12: n = 8; break;
+    case 0x10: n = 4; break;
+    case 0x07: n = 12; break;
+    case 0x13: n = 16; break;
+    case 0x06: case 0x0A: case 0x7F: case 0xFF: n = 0; break;
+    case 0x08:
+        if (avail < 1) goto short_;
+        if (p[0] > 1) { malformed(v, p, "boolean byte is not 0 or 1"); return UINT32_MAX; }
+        n = 1;
+        break;
+    case 0x02: case 0x0D: case 0x0E:
+        if (avail < 5) goto short_;
+        n = rd32(p);
+        if (n < 1 || n > avail - 4) goto bad_len;
+        if (p[4 + n - 1] != 0) { malformed(v, p, "string is not NUL-terminated"); return UINT32_MAX; }
+        if (!utf8_valid(p + 4, n - 1)) { malformed(v, p, "string is not valid UTF-8"); return UINT32_MAX; }
+        n += 4;
+        break;
+    case 0x03: case 0x04:
+        if (avail < 5) goto short_;
+        n = rd32(p);
+        if (n < 5 || n > avail) goto bad_len;
+        if (p[n - 1] != 0) { malformed(v, p, "document is not terminated by 0x00"); return UINT32_MAX; }
+        break;
+    case 0x05:
+        if (avail < 5) goto short_;
+        n = rd32(p);
+        if (n > avail - 5) goto bad_len;
+        if (p[4] == 0x02 && (n < 4 || rd32(p + 5) != n - 4)) {
+            malformed(v, p, "old binary (subtype 2) has an inconsistent inner length");
+            return UINT32_MAX;
+        }
+        n += 5;
+        break;
+    case 0x0B: {
+        const uint8_t *a = memchr(p, 0, avail);
+        const uint8_t *b = a ? memchr(a + 1, 0, avail - (uint32_t)(a + 1 - p)) : NULL;
+        if (!b) goto short_;
+        if (!utf8_valid(p, (size_t)(a - p)) || !utf8_valid(a + 1, (size_t)(b - a - 1))) {
+            malformed(v, p, "regex is not valid UTF-8");
+            return UINT32_MAX;
+        }
+        n = (uint32_t)(b + 1 - p);
+        break;
+    }
+    case 0x0C:
+        if (avail < 5) goto short_;
+        n = rd32(p);
+        if (n < 1 || n > avail - 4 || avail - 4 - n < 12) goto bad_len;
+        if (p[4 + n - 1] != 0 || !utf8_valid(p + 4, n - 1)) {
+            malformed(v, p, "dbPointer namespace is not a valid string");
+            return UINT32_MAX;
+        }
+        n += 16;
+        break;
+    case 0x0F: {
+        if (avail < 14) goto short_;
+        n = rd32(p);
+        if (n < 14 || n > avail) goto bad_len;
+        uint32_t sl = rd32(p + 4);
+        if (sl < 1 || sl > n - 13 || p[8 + sl - 1] != 0 || !utf8_valid(p + 8, sl - 1)) {
+            malformed(v, p, "code-with-scope string is malformed");
+            return UINT32_MAX;
+        }
+        uint32_t dl = rd32(p + 8 + sl);
+        if (8 + sl + dl != n || dl < 5 || p[n - 1] != 0) {
+            malformed(v, p, "code-with-scope lengths disagree");
+            return UINT32_MAX;
+        }
+        break;
+    }
+    default:
+        malformed(v, p - 1, "unknown element type");
+        return UINT32_MAX;
+    }
+    if (n > avail)
+        goto short_;
+    return n;
+bad_len:
+    malformed(v, p, "length prefix runs past the end of its document");
+    return UINT32_MAX;
+short_:
+    malformed(v, p, "value runs past the end of its document");
+    return UINT32_MAX;
+}
+
+/* Read the element at *pp (before `end`, the terminator). Returns false at
+   the end of the list or when malformed (v->stop). */
+static bool next_elem(vstate *v, const uint8_t **pp, const uint8_t *end, elem *e)
+{
+    const uint8_t *p = *pp;
+    if (p >= end)
+        return false;
+    e->type = *p++;
+    if (e->type == 0) {
+        malformed(v, p - 1, "unexpected 0x00 before the end of the document");
+        return false;
+    }
+    const uint8_t *nul = memchr(p, 0, (size_t)(end - p));
+    if (!nul) {
+        malformed(v, p, "field name is not NUL-terminated");
+        return false;
+    }
+    e->key = p;
+    e->klen = (uint32_t)(nul - p);
+    if (!utf8_valid(p, e->klen)) {
+        malformed(v, p, "field name is not valid UTF-8");
+        return false;
+    }
+    p = nul + 1;
+    uint32_t n = value_length(v, e->type, p, (uint32_t)(end - p));
+    if (n == UINT32_MAX)
+        return false;
+    e->val = p;
+    e->vlen = n;
+    *pp = p + n;
+    return true;
+}
+
+/* MARK: - Nesting */
+
+static bool push(vstate *v, const char *key, uint32_t len)
+{
+    v->path[v->depth].key = key;
+    v->path[v->depth].len = len;
+    v->depth++;
+    return true;
+}
+
+static void pop(vstate *v) { v->depth--; }
+
+/* Entering a container below the depth cap? Report once where it is cut. */
+static bool may_descend(vstate *v, const elem *e)
+{
+    if (v->depth < v->max_depth)
+        return true;
+    tmpl_args a = {0};
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             v->depth_kind == BSG_KIND_SERVER
+                 ? "Path `{PATH}` nests deeper than %u levels: MongoDB rejects the document"
+                 : "Path `{PATH}` nests deeper than the configured %u levels",
+             v->max_depth);
+    report(v, v->depth_kind, e, "", msg, &a);
+    return false;
+}
+
+static bsg__level *level(vstate *v)
+{
+    bsg_result *r = v->r;
+    if (v->depth >= r->nlevels) {
+        size_t n = v->depth + 8;
+        r->levels = bsg__realloc(r->levels, n * sizeof *r->levels);
+        memset(r->levels + r->nlevels, 0, (n - r->nlevels) * sizeof *r->levels);
+        r->nlevels = n;
+    }
+    return &r->levels[v->depth];
+}
+
+/* MARK: - Key sets (duplicate detection where the schema does not list keys) */
+
+typedef struct keyset {
+    bsg__level *lv; /* the hash table, once there are more than 8 keys */
+    uint32_t count;
+    const uint8_t *keys[8];
+    uint32_t lens[8];
+} keyset;
+
+static void keyset_init(keyset *ks)
+{
+    ks->lv = NULL;
+    ks->count = 0;
+}
+
+static bool same_key(const vstate *v, uint32_t off, const uint8_t *key, uint32_t klen)
+{
+    const uint8_t *k = v->doc + off;
+    return memcmp(k, key, klen) == 0 && k[klen] == 0;
+}
+
+/* Insert without growing; false if present. */
+static bool table_put(vstate *v, bsg__level *lv, const uint8_t *key, uint32_t klen)
+{
+    uint32_t mask = lv->cap - 1, h = bsg__hash(key, klen) & mask;
+    for (;;) {
+        uint64_t slot = lv->slots[h];
+        if ((uint32_t)(slot >> 32) != lv->gen || !(uint32_t)slot)
+            break;
+        if (same_key(v, (uint32_t)slot - 1, key, klen))
+            return false;
+        h = (h + 1) & mask;
+    }
+    lv->slots[h] = (uint64_t)lv->gen << 32 | (uint32_t)(key - v->doc + 1);
+    return true;
+}
+
+static void table_grow(vstate *v, bsg__level *lv)
+{
+    uint32_t old = lv->cap, cap = old ? old * 2 : 64;
+    uint64_t *old_slots = lv->slots;
+    lv->slots = bsg__calloc(cap, sizeof *lv->slots);
+    lv->cap = cap;
+    for (uint32_t i = 0; i < old; i++) {
+        uint64_t slot = old_slots[i];
+        if ((uint32_t)(slot >> 32) != lv->gen || !(uint32_t)slot)
+            continue;
+        const uint8_t *k = v->doc + (uint32_t)slot - 1;
+        table_put(v, lv, k, (uint32_t)strlen((const char *)k));
+    }
+    bsg__free(old_slots);
+}
+
+/* A fresh generation of this depth's table (the slots are reused). */
+static bsg__level *table_begin(vstate *v)
+{
+    bsg__level *lv = level(v);
+    if (++lv->gen == 0) { /* the generation wrapped: clear for real */
+        memset(lv->slots, 0, lv->cap * sizeof *lv->slots);
+        lv->gen = 1;
+    }
+    if (lv->cap < 64)
+        table_grow(v, lv);
+    return lv;
+}
+
+/* Add a key; false if it was already there. */
+static bool keyset_add(vstate *v, keyset *ks, const elem *e)
+{
+    if (ks->count < 8) {
+        for (uint32_t i = 0; i < ks->count; i++)
+            if (ks->lens[i] == e->klen && memcmp(ks->keys[i], e->key, e->klen) == 0)
+                return false;
+        ks->keys[ks->count] = e->key;
+        ks->lens[ks->count++] = e->klen;
+        return true;
+    }
+    if (!ks->lv) {
+        ks->lv = table_begin(v);
+        for (uint32_t i = 0; i < 8; i++)
+            table_put(v, ks->lv, ks->keys[i], ks->lens[i]);
+    }
+    if ((ks->count + 1) * 2 > ks->lv->cap)
+        table_grow(v, ks->lv);
+    if (!table_put(v, ks->lv, e->key, e->klen))
+        return false;
+    ks->count++;
+    return true;
+}
+
+static void key_error(vstate *v, const elem *e, const char *why)
+{
+    char msg[200];
+    snprintf(msg, sizeof msg, "Field `{PATH}` %s", why);
+    push(v, (const char *)e->key, e->klen);
+    report(v, BSG_KIND_KEY, e, "", msg, NULL);
+    pop(v);
+}
+
+/* MARK: - Walking what the schema does not describe */
+
+/* Well-formedness of an unchecked value: containers are walked, with empty
+   and duplicate keys reported (MongoDB's rules hold inside Mixed too). */
+static void walk_any(vstate *v, const elem *e, bool is_array)
+{
+    (void)is_array;
+    if (e->type == 0x0F) { /* code with scope: its scope is a document */
+        uint32_t sl = rd32(e->val + 4);
+        elem scope = {0x03, NULL, 0, e->val + 8 + sl, e->vlen - 8 - sl};
+        walk_any(v, &scope, false);
+        return;
+    }
+    if (e->type != 0x03 && e->type != 0x04)
+        return;
+    if (!may_descend(v, e))
+        return;
+    bool array = e->type == 0x04;
+    const uint8_t *p = e->val + 4, *end = e->val + e->vlen - 1;
+    keyset ks;
+    keyset_init(&ks);
+    elem c;
+    uint32_t index = 0;
+    while (!v->stop && next_elem(v, &p, end, &c)) {
+        if (!array) {
+            if (c.klen == 0)
+                key_error(v, &c, "has an empty name");
+            else if (!keyset_add(v, &ks, &c))
+                key_error(v, &c, "appears twice in the same document");
+        }
+        if (c.type == 0x03 || c.type == 0x04 || c.type == 0x0F) {
+            if (array)
+                v->path[v->depth] = (path_seg){NULL, index};
+            else
+                v->path[v->depth] = (path_seg){(const char *)c.key, c.klen};
+            v->depth++;
+            walk_any(v, &c, false);
+            v->depth--;
+        }
+        index++;
+    }
+}
+
+/* MARK: - Scalars */
+
+static double now_ms(vstate *v)
+{
+    if (!v->have_now) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        v->now_ms = (double)ts.tv_sec * 1000.0 + (double)(ts.tv_nsec / 1000000);
+        v->have_now = true;
+    }
+    return v->now_ms;
+}
+
+static double as_number(const elem *e)
+{
+    switch (e->type) {
+    case 0x01: return rddouble(e->val);
+    case 0x10: return (double)(int32_t)rd32(e->val);
+    case 0x12: case 0x09: return (double)rd64(e->val);
+    case 0x08: return e->val[0];
+    default: return 0;
+    }
+}
+
+static const char *custom_or(const bsg_schema *s, uint32_t msg, const char *dflt)
+{
+    return msg != BSG__NONE ? s->pool + msg : dflt;
+}
+
+static bool check_regex(vstate *v, const bsg__check *ck, const elem *e, bool *limit)
+{
+    uint32_t n = rd32(e->val) - 1;
+    if (n == 0)
+        return true; /* Mongoose skips '' */
+    bsg_result *r = v->r;
+    if (!r->match_data)
+        r->match_data = pcre2_match_data_create(1, NULL);
+    int rc = pcre2_match(v->s->regexes[ck->first], e->val + 4, n, 0, PCRE2_NO_UTF_CHECK,
+                         r->match_data, v->s->match_ctx);
+    *limit = rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+             rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
+    return rc >= 0;
+}
+
+static bool check_user(vstate *v, const bsg__check *ck, const elem *e, char *msg, size_t cap)
+{
+    const bsg__user *u = &v->s->users[ck->first];
+    bsg_value val = {e->type, e->val, e->vlen, NULL, 0, as_number(e)};
+    if (e->type == 0x02) {
+        val.str = (const char *)e->val + 4;
+        val.str_len = rd32(e->val) - 1;
+    }
+    msg[0] = '\0';
+    return u->fn(&val, u->ctx, msg, cap);
+}
+
+static bool enum_has(const bsg_schema *s, const bsg__check *ck, const elem *e)
+{
+    if (ck->kind == BSG__C_ENUM_STR) {
+        if (e->type != 0x02)
+            return true;
+        uint32_t n = rd32(e->val) - 1;
+        for (uint32_t i = 0; i < ck->count; i++) {
+            const bsg__strref *x = &s->enum_strs[ck->first + i];
+            if (x->len == n && memcmp(s->pool + x->off, e->val + 4, n) == 0)
+                return true;
+        }
+        return false;
+    }
+    double d = as_number(e);
+    for (uint32_t i = 0; i < ck->count; i++)
+        if (s->enum_nums[ck->first + i] == d)
+            return true;
+    return false;
+}
+
+/* Run a path's validators in the order written; the first failure wins. */
+static void run_checks(vstate *v, const bsg__node *n, const elem *e)
+{
+    const bsg_schema *s = v->s;
+    const char *expected = s->pool + n->label;
+    for (uint32_t i = 0; i < n->nchecks; i++) {
+        const bsg__check *ck = &s->checks[n->checks + i];
+        tmpl_args a = {0};
+        double d = as_number(e);
+        uint32_t len;
+        bool limit = false;
+        char umsg[256];
+        switch ((bsg__check_kind)ck->kind) {
+        case BSG__C_ENUM_STR:
+        case BSG__C_ENUM_NUM:
+            if (enum_has(s, ck, e))
+                continue;
+            report(v, BSG_KIND_ENUM, e, expected,
+                   custom_or(s, ck->msg, "`{VALUE}` is not a valid enum value for path `{PATH}`."), &a);
+            return;
+        case BSG__C_MIN:
+        case BSG__C_MAX:
+            if (ck->kind == BSG__C_MIN ? d >= ck->num : d <= ck->num)
+                continue;
+            a.bound_name = ck->kind == BSG__C_MIN ? "MIN" : "MAX";
+            a.bound = s->pool + ck->text;
+            report(v, ck->kind == BSG__C_MIN ? BSG_KIND_MIN : BSG_KIND_MAX, e, expected,
+                   custom_or(s, ck->msg, ck->kind == BSG__C_MIN
+                       ? "Path `{PATH}` ({VALUE}) is less than minimum allowed value ({MIN})."
+                       : "Path `{PATH}` ({VALUE}) is more than maximum allowed value ({MAX})."), &a);
+            return;
+        case BSG__C_DATE_MIN:
+        case BSG__C_DATE_MAX: {
+            double bound = ck->now ? now_ms(v) : ck->num;
+            if (ck->kind == BSG__C_DATE_MIN ? d >= bound : d <= bound)
+                continue;
+            a.bound_name = ck->kind == BSG__C_DATE_MIN ? "MIN" : "MAX";
+            a.bound = ck->now ? "Date.now" : s->pool + ck->text;
+            report(v, ck->kind == BSG__C_DATE_MIN ? BSG_KIND_MIN : BSG_KIND_MAX, e, expected,
+                   custom_or(s, ck->msg, ck->kind == BSG__C_DATE_MIN
+                       ? "Path `{PATH}` ({VALUE}) is before minimum allowed value ({MIN})."
+                       : "Path `{PATH}` ({VALUE}) is after maximum allowed value ({MAX})."), &a);
+            return;
+        }
+        case BSG__C_MINLENGTH:
+        case BSG__C_MAXLENGTH:
+            len = utf16_length(e->val + 4, rd32(e->val) - 1);
+            if (ck->kind == BSG__C_MINLENGTH ? len >= ck->num : len <= ck->num)
+                continue;
+            a.length = len;
+            a.bound_name = ck->kind == BSG__C_MINLENGTH ? "MINLENGTH" : "MAXLENGTH";
+            a.bound = s->pool + ck->text;
+            a.cut_value = ck->kind == BSG__C_MAXLENGTH;
+            report(v, ck->kind == BSG__C_MINLENGTH ? BSG_KIND_MINLENGTH : BSG_KIND_MAXLENGTH,
+                   e, expected,
+                   custom_or(s, ck->msg, ck->kind == BSG__C_MINLENGTH
+                       ? "Path `{PATH}` (`{VALUE}`, length {LENGTH}) is shorter than the minimum allowed length ({MINLENGTH})."
+                       : "Path `{PATH}` (`{VALUE}`, length {LENGTH}) is longer than the maximum allowed length ({MAXLENGTH})."), &a);
+            return;
+        case BSG__C_REGEXP:
+        case BSG__C_USER_REGEXP:
+            if (e->type != 0x02 || check_regex(v, ck, e, &limit))
+                continue;
+            if (limit) {
+                report(v, BSG_KIND_LIMIT, e, expected,
+                       "Path `{PATH}`: the regular expression gave up (match limit reached)", &a);
+                return;
+            }
+            if (ck->kind == BSG__C_USER_REGEXP)
+                report(v, BSG_KIND_USER_DEFINED, e, expected,
+                       custom_or(s, ck->msg, "Validator failed for path `{PATH}` with value `{VALUE}`"), &a);
+            else
+                report(v, BSG_KIND_REGEXP, e, expected,
+                       custom_or(s, ck->msg, "Path `{PATH}` is invalid ({VALUE})."), &a);
+            return;
+        case BSG__C_USER:
+            if (check_user(v, ck, e, umsg, sizeof umsg))
+                continue;
+            report(v, BSG_KIND_USER_DEFINED, e, expected,
+                   umsg[0] ? umsg
+                           : custom_or(s, ck->msg, "Validator failed for path `{PATH}` with value `{VALUE}`"),
+                   &a);
+            return;
+        }
+    }
+}
+
+/* MARK: - Values */
+
+static void type_error(vstate *v, const bsg__node *n, const elem *e)
+{
+    char msg[200];
+    tmpl_args a = {0};
+    a.quote_value = true;
+    snprintf(msg, sizeof msg, "Cast to %s failed for value {VALUE} (type %s) at path \"{PATH}\"",
+             v->s->pool + n->label, bsg__bson_type_alias(e->type));
+    report(v, BSG_KIND_TYPE, e, v->s->pool + n->label, msg, &a);
+    walk_any(v, e, e->type == 0x04);
+}
+
+static void required_error(vstate *v, const bsg__node *n, const elem *e)
+{
+    report(v, BSG_KIND_REQUIRED, e, v->s->pool + n->label,
+           custom_or(v->s, n->req_msg, "Path `{PATH}` is required."), NULL);
+}
+
+/* Required paths below a missing or null nested path (Mongoose reports
+   them; it does not for a missing subdocument). */
+static void report_missing(vstate *v, const bsg__node *obj)
+{
+    const bsg_schema *s = v->s;
+    if (!(obj->flags & BSG__F_HAS_REQUIRED) || v->depth >= v->max_depth)
+        return;
+    for (uint32_t i = 0; i < obj->count && !v->stop; i++) {
+        const bsg__field *f = &s->fields[obj->first + i];
+        const bsg__node *n = &s->nodes[f->node];
+        push(v, s->pool + f->name, f->len);
+        if (n->flags & BSG__F_REQUIRED)
+            required_error(v, n, NULL);
+        else if (n->type == BSG__T_NESTED)
+            report_missing(v, n);
+        pop(v);
+    }
+}
+
+static void walk_array(vstate *v, const bsg__node *n, const elem *e)
+{
+    if (!may_descend(v, e))
+        return;
+    const uint8_t *p = e->val + 4, *end = e->val + e->vlen - 1;
+    elem c;
+    uint32_t index = 0;
+    while (!v->stop && next_elem(v, &p, end, &c)) {
+        v->path[v->depth] = (path_seg){NULL, index++};
+        v->depth++;
+        check_value(v, n->elem, &c);
+        v->depth--;
+    }
+}
+
+static void walk_map(vstate *v, const bsg__node *n, const elem *e)
+{
+    if (!may_descend(v, e))
+        return;
+    const uint8_t *p = e->val + 4, *end = e->val + e->vlen - 1;
+    keyset ks;
+    keyset_init(&ks);
+    elem c;
+    while (!v->stop && next_elem(v, &p, end, &c)) {
+        if (c.klen == 0)
+            key_error(v, &c, "has an empty name; Map keys must be non-empty");
+        else if (c.key[0] == '$')
+            key_error(v, &c, "starts with `$`, which Map keys may not");
+        else if (memchr(c.key, '.', c.klen))
+            key_error(v, &c, "contains `.`, which Map keys may not");
+        else if (!keyset_add(v, &ks, &c))
+            key_error(v, &c, "appears twice in the same Map");
+        else {
+            push(v, (const char *)c.key, c.klen);
+            check_value(v, n->elem, &c);
+            pop(v);
+            continue;
+        }
+        walk_any(v, &c, false);
+    }
+}
+
+static bool union_takes(const bsg_schema *s, uint32_t node, uint8_t type)
+{
+    const bsg__node *m = &s->nodes[node];
+    return type == 0x0A || (bsg__type_mask((bsg__type)m->type) & (type < 32 ? (UINT32_C(1) << type) : 0)) ||
+           m->type == BSG__T_MIXED;
+}
+
+static void check_union(vstate *v, const bsg__node *n, const elem *e)
+{
+    for (uint32_t i = 0; i < n->count; i++) {
+        uint32_t m = v->s->members[n->first + i];
+        if (union_takes(v->s, m, e->type)) {
+            check_value(v, m, e);
+            return;
+        }
+    }
+    type_error(v, n, e);
+}
+
+static bool type_matches(const bsg__node *n, const elem *e)
+{
+    uint32_t bit = e->type < 32 ? UINT32_C(1) << e->type : 0;
+    if (!(bsg__type_mask((bsg__type)n->type) & bit))
+        return n->type == BSG__T_MIXED && e->type != 0x06;
+    switch (n->type) {
+    case BSG__T_NUMBER:
+        return e->type != 0x01 || !isnan(rddouble(e->val));
+    case BSG__T_UUID:
+        return rd32(e->val) == 16 && e->val[4] == 0x04;
+    case BSG__T_BUFFER:
+        return !n->subtype || e->val[4] == n->subtype - 1;
+    default:
+        return true;
+    }
+}
+
+static void check_value(vstate *v, uint32_t node, const elem *e)
+{
+    const bsg__node *n = &v->s->nodes[node];
+    if (e->type == 0x0A) {
+        if (n->flags & BSG__F_REQUIRED)
+            required_error(v, n, e);
+        else if (n->type == BSG__T_NESTED)
+            report_missing(v, n);
+        return;
+    }
+    if (n->type == BSG__T_MIXED) {
+        walk_any(v, e, e->type == 0x04);
+        return;
+    }
+    if (n->type == BSG__T_UNION) {
+        check_union(v, n, e);
+        return;
+    }
+    if (!type_matches(n, e)) {
+        type_error(v, n, e);
+        return;
+    }
+    if ((n->flags & BSG__F_REQUIRED) && e->type == 0x02 && rd32(e->val) == 1) {
+        required_error(v, n, e); /* '' fails required for strings */
+        return;
+    }
+    if ((n->flags & BSG__F_REQUIRED) && n->type == BSG__T_BUFFER && rd32(e->val) == 0) {
+        required_error(v, n, e); /* an empty buffer fails required */
+        return;
+    }
+    switch (n->type) {
+    case BSG__T_ARRAY: walk_array(v, n, e); break;
+    case BSG__T_MAP: walk_map(v, n, e); break;
+    case BSG__T_EMBEDDED:
+    case BSG__T_NESTED: walk_object(v, node, e); break;
+    default:
+        if (n->nchecks)
+            run_checks(v, n, e);
+    }
+}
+
+/* MARK: - Objects */
+
+static uint32_t find_field(const bsg_schema *s, const bsg__node *n, const elem *e,
+                           uint32_t *guess)
+{
+    const bsg__field *fields = s->fields + n->first;
+    uint32_t g = *guess;
+    /* Documents usually list fields in schema order: try the next one first. */
+    if (g < n->count && fields[g].len == e->klen &&
+        memcmp(s->pool + fields[g].name, e->key, e->klen) == 0) {
+        *guess = g + 1;
+        return g;
+    }
+    if (n->hash != BSG__NONE) {
+        uint32_t h = bsg__hash(e->key, e->klen) & n->hash_mask;
+        for (uint32_t slot; (slot = s->slots[n->hash + h]) != 0; h = (h + 1) & n->hash_mask) {
+            const bsg__field *f = &fields[slot - 1];
+            if (f->len == e->klen && memcmp(s->pool + f->name, e->key, e->klen) == 0) {
+                *guess = slot;
+                return slot - 1;
+            }
+        }
+        return BSG__NONE;
+    }
+    for (uint32_t i = 0; i < n->count; i++) {
+        if (fields[i].len == e->klen && memcmp(s->pool + fields[i].name, e->key, e->klen) == 0) {
+            *guess = i + 1;
+            return i;
+        }
+    }
+    return BSG__NONE;
+}
+
+/* Server rules on the top level (DESIGN.md §5.1). */
+static bool top_level_rules(vstate *v, const elem *e)
+{
+    if (e->klen == 3 && memcmp(e->key, "_id", 3) == 0 &&
+        (e->type == 0x04 || e->type == 0x0B || e->type == 0x06)) {
+        char msg[120];
+        snprintf(msg, sizeof msg, "MongoDB rejects an `_id` of type %s",
+                 bsg__bson_type_alias(e->type));
+        push(v, "_id", 3);
+        report(v, BSG_KIND_SERVER, e, "", msg, NULL);
+        pop(v);
+        walk_any(v, e, e->type == 0x04);
+        return false;
+    }
+    if (e->klen && e->key[0] == '$') {
+        key_error(v, e, "starts with `$`: MongoDB rejects `$`-prefixed names at the top level");
+        walk_any(v, e, false);
+        return false;
+    }
+    return true;
+}
+
+static bsg_strict strict_of(const vstate *v, const bsg__node *n)
+{
+    return v->strict != BSG_STRICT_SCHEMA ? v->strict : (bsg_strict)n->strict;
+}
+
+/* The node a discriminated object validates against: the value of its
+   discriminator key picks a child; unknown values keep the base. */
+static uint32_t discriminate(vstate *v, uint32_t node, const elem *e)
+{
+    const bsg_schema *s = v->s;
+    const bsg__disc *d = &s->discs[s->nodes[node].disc];
+    const uint8_t *p = e->val + 4, *end = e->val + e->vlen - 1;
+    /* A quiet pre-scan: framing errors are reported by the real walk. */
+    while (p < end) {
+        uint8_t type = *p++;
+        const uint8_t *nul = memchr(p, 0, (size_t)(end - p));
+        if (!type || !nul)
+            return node;
+        bool hit = (uint32_t)(nul - p) == d->key_len && memcmp(p, s->pool + d->key, d->key_len) == 0;
+        p = nul + 1;
+        vstate quiet = *v;
+        quiet.stop = true; /* malformed() is then silent */
+        uint32_t n = value_length(&quiet, type, p, (uint32_t)(end - p));
+        if (n == UINT32_MAX)
+            return node;
+        if (hit) {
+            if (type != 0x02)
+                return node;
+            for (uint32_t i = 0; i < d->count; i++) {
+                const bsg__disc_value *dv = &s->disc_values[d->first + i];
+                if (dv->len == rd32(p) - 1 && memcmp(s->pool + dv->value, p + 4, dv->len) == 0)
+                    return dv->node;
+            }
+            return node;
+        }
+        p += n;
+    }
+    return node;
+}
+
+static void unknown_field(vstate *v, const bsg__node *n, keyset *ks, const elem *e)
+{
+    if (e->klen == 0)
+        key_error(v, e, "has an empty name");
+    else if (!keyset_add(v, ks, e))
+        key_error(v, e, "appears twice in the same document");
+    else if (strict_of(v, n) == BSG_STRICT_THROW) {
+        push(v, (const char *)e->key, e->klen);
+        report(v, BSG_KIND_UNKNOWN, e, "",
+               "Field `{PATH}` is not in schema and strict mode is set to throw.", NULL);
+        pop(v);
+    }
+    walk_any(v, e, e->type == 0x04);
+}
+
+static void walk_object(vstate *v, uint32_t node, const elem *e)
+{
+    if (v->depth > 0 && !may_descend(v, e))
+        return;
+    const bsg_schema *s = v->s;
+    if (s->nodes[node].disc != BSG__NONE)
+        node = discriminate(v, node, e);
+    const bsg__node *n = &s->nodes[node];
+    uint64_t seen_small = 0, *seen = &seen_small;
+    if (n->count > 64) {
+        bsg__level *lv = level(v);
+        uint32_t words = (n->count + 63) / 64;
+        if (lv->seen_words < words) {
+            lv->seen = bsg__realloc(lv->seen, words * sizeof *lv->seen);
+            lv->seen_words = words;
+        }
+        seen = lv->seen;
+        memset(seen, 0, words * sizeof *seen);
+    }
+    keyset ks;
+    keyset_init(&ks);
+    const uint8_t *p = e->val + 4, *end = e->val + e->vlen - 1;
+    uint32_t guess = 0;
+    elem c;
+    bool top = v->depth == 0;
+    while (!v->stop && next_elem(v, &p, end, &c)) {
+        if (top && !top_level_rules(v, &c))
+            continue;
+        uint32_t i = find_field(s, n, &c, &guess);
+        if (i == BSG__NONE) {
+            unknown_field(v, n, &ks, &c);
+            continue;
+        }
+        uint64_t bit = UINT64_C(1) << (i & 63);
+        if (seen[i >> 6] & bit) {
+            key_error(v, &c, "appears twice in the same document");
+            walk_any(v, &c, c.type == 0x04);
+            continue;
+        }
+        seen[i >> 6] |= bit;
+        const bsg__field *f = &s->fields[n->first + i];
+        push(v, s->pool + f->name, f->len);
+        check_value(v, f->node, &c);
+        pop(v);
+    }
+    if (!(n->flags & BSG__F_HAS_REQUIRED) || v->stop)
+        return;
+    for (uint32_t i = 0; i < n->count && !v->stop; i++) {
+        if (seen[i >> 6] & (UINT64_C(1) << (i & 63)))
+            continue;
+        const bsg__field *f = &s->fields[n->first + i];
+        const bsg__node *fn = &s->nodes[f->node];
+        push(v, s->pool + f->name, f->len);
+        if (fn->flags & BSG__F_REQUIRED)
+            required_error(v, fn, NULL);
+        else if (fn->type == BSG__T_NESTED)
+            report_missing(v, fn);
+        pop(v);
+    }
+}
+
+/* MARK: - Entry point */
+
+void bsg_options_init(bsg_options *opts)
+{
+    if (!opts)
+        return;
+    opts->max_errors = 100;
+    opts->strict = BSG_STRICT_SCHEMA;
+    opts->max_depth = SERVER_MAX_DEPTH;
+    opts->max_size = SERVER_MAX_SIZE;
+}
+
+static void reset(bsg_result *r)
+{
+    r->count = 0;
+    r->text_len = 0;
+    r->truncated = false;
+}
+
+/* Document-level framing; false when the bytes cannot be walked. */
+static bool check_frame(vstate *v, const uint8_t *data, size_t len, const bsg_options *o)
+{
+    if (len < 5) {
+        malformed(v, data, len ? "shorter than the 5 bytes of an empty document"
+                               : "no bytes");
+        return false;
+    }
+    uint32_t n = rd32(data);
+    if (n < 5 || n > len) {
+        char what[120];
+        snprintf(what, sizeof what, "length prefix says %u bytes, %zu available", n, len);
+        malformed(v, data, what);
+        return false;
+    }
+    if (data[n - 1] != 0) {
+        malformed(v, data + n - 1, "document is not terminated by 0x00");
+        return false;
+    }
+    if (n > o->max_size) {
+        bool server = o->max_size >= SERVER_MAX_SIZE;
+        char msg[160];
+        snprintf(msg, sizeof msg, "document is %u bytes, over %s of %u bytes", n,
+                 server ? "MongoDB's limit" : "the configured limit", o->max_size);
+        report(v, server ? BSG_KIND_SERVER : BSG_KIND_LIMIT, NULL, "", msg, NULL);
+    }
+    return true;
+}
+
+bool bsg_validate(const bsg_model *model, const uint8_t *data, size_t len,
+                  const bsg_options *opts, bsg_result *result)
+{
+    if (!result)
+        return false;
+    reset(result);
+    bsg_options defaults;
+    if (!opts) {
+        bsg_options_init(&defaults);
+        opts = &defaults;
+    }
+    vstate v;
+    v.s = model ? model->owner : NULL;
+    v.r = result;
+    v.doc = data;
+    v.max_errors = opts->max_errors;
+    v.max_depth = opts->max_depth && opts->max_depth < SERVER_MAX_DEPTH ? opts->max_depth
+                                                                       : SERVER_MAX_DEPTH;
+    v.depth_kind = v.max_depth < SERVER_MAX_DEPTH ? BSG_KIND_LIMIT : BSG_KIND_SERVER;
+    v.strict = opts->strict;
+    v.stop = false;
+    v.have_now = false;
+    v.depth = 0;
+    if (!model) {
+        report(&v, BSG_KIND_MALFORMED, NULL, "", "no model to validate against", NULL);
+    } else if (!data && len) {
+        report(&v, BSG_KIND_MALFORMED, NULL, "", "no bytes", NULL);
+    } else if (check_frame(&v, data ? data : (const uint8_t *)"", len, opts)) {
+        uint32_t n = rd32(data);
+        elem root = {0x03, NULL, 0, data, n};
+        walk_object(&v, model->root, &root);
+        if (n < len && !v.stop)
+            malformed(&v, data + n, "trailing bytes after the document");
+    }
+    bsg__result_finish(result);
+    return result->count == 0;
+}

@@ -189,6 +189,23 @@ static void print_hex(bsg_result *r, const uint8_t *p, size_t n)
     }
 }
 
+/* Small containers print as relaxed Extended JSON; big ones as `{…}`. */
+static void print_container(bsg_result *r, uint8_t type, const uint8_t *v)
+{
+    uint32_t n = rd32(v);
+    bson_t b;
+    char *json = NULL;
+    size_t len = 0;
+    if (n <= 512 && bson_init_static(&b, v, n))
+        json = type == 0x04 ? bson_array_as_json(&b, &len)
+                            : bson_as_relaxed_extended_json(&b, &len);
+    if (json && len <= 200)
+        bsg__text_add(r, json, len);
+    else
+        bsg__text_add(r, type == 0x04 ? "[…]" : "{…}", 5);
+    bson_free(json);
+}
+
 void bsg__print_value(bsg_result *r, uint8_t type, const uint8_t *v, uint32_t len, bool raw)
 {
     (void)len;
@@ -244,8 +261,10 @@ void bsg__print_value(bsg_result *r, uint8_t type, const uint8_t *v, uint32_t le
                          v[4], n);
         break;
     }
-    case 0x03: bsg__text_add(r, raw ? "[object Object]" : "", raw ? 15 : 0); break;
-    case 0x04: bsg__text_add(r, raw ? "[array]" : "", raw ? 7 : 0); break;
+    case 0x03:
+    case 0x04:
+        print_container(r, type, v);
+        break;
     default: break;
     }
 }

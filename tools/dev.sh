@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine (run as root or with sudo):
+#   bash tools/dev.sh example   install, build, check the bundled example
+#   bash tools/dev.sh test      install, build (normal + ASan/UBSan + clang), run every test
+#   bash tools/dev.sh bench     install, build (release), run the benchmark
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(build-essential clang meson ninja-build pkg-config libbson-dev libmongoc-dev
+          check libpcre2-dev valgrind)
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_deps() {
+    local missing=()
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "== installing: ${missing[*]}"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    fi
+}
+
+# configure DIR [meson options...]: set up once, reconfigure if it exists.
+configure() {
+    local dir=$1; shift
+    if [ -f "$dir/build.ninja" ]; then
+        meson configure "$dir" "$@" >/dev/null
+    else
+        meson setup "$dir" "$@" >/dev/null
+    fi
+    ninja -C "$dir"
+}
+
+example() {
+    configure build
+    local bg=build/tools/bsonguard
+    echo "== bsonguard lint examples/conversation.bsg"
+    "$bg" lint examples/conversation.bsg || true
+    echo
+    echo "== bsonguard check --schema examples/conversation.bsg --model Conversation examples/conversations.jsonl"
+    "$bg" check --schema examples/conversation.bsg --model Conversation examples/conversations.jsonl || true
+    echo
+    echo "== the same documents as a mongodump .bson file"
+    build/examples/jsonl-to-bson examples/conversations.jsonl build/conversations.bson
+    "$bg" check --schema examples/conversation.bsg --model Conversation build/conversations.bson || true
+    echo
+    echo "== the C API example (examples/validate.c)"
+    build/examples/validate-example examples/conversation.bsg
+}
+
+run_tests() {
+    echo "== gcc build, -Dwerror=true"
+    configure build -Dwerror=true
+    meson test -C build --print-errorlogs
+    echo "== ASan+UBSan build"
+    configure build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        meson test -C build-asan --print-errorlogs
+    echo "== clang build, -Dwerror=true"
+    CC=clang configure build-clang -Dwerror=true
+    meson test -C build-clang --print-errorlogs --suite c
+}
+
+bench() {
+    configure build-release --buildtype=release
+    build-release/bench/bsonguard-bench "$@"
+}
+
+install_deps
+case "${1:-}" in
+    example) example ;;
+    test) run_tests ;;
+    bench) shift; bench "$@" ;;
+    *) echo "usage: bash tools/dev.sh example|test|bench" >&2; exit 2 ;;
+esac

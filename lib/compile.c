@@ -89,8 +89,11 @@ uint32_t bsg__node_new(bsg__compiler *c, bsg__type type)
     memset(n, 0, sizeof *n);
     n->type = (uint8_t)type;
     n->elem = n->req_msg = n->hash = n->disc = BSG__NONE;
-    n->label = bsg__pool_add(c, bsg__type_name(type), strlen(bsg__type_name(type)));
-    return (uint32_t)s->nnodes++;
+    n->mask = bsg__type_mask(type);
+    uint32_t index = (uint32_t)s->nnodes++;
+    uint32_t label = bsg__pool_add(c, bsg__type_name(type), strlen(bsg__type_name(type)));
+    s->nodes[index].label = label;
+    return index;
 }
 
 const char *bsg__ast_describe(const bsg__ast_node *n)
@@ -163,11 +166,15 @@ static void finish_object(bsg__compiler *c, uint32_t node, const field_list *l)
         bsg__field *f = &s->fields[s->nfields++];
         f->name = bsg__pool_add(c, l->items[i].name, len);
         f->len = (uint32_t)len;
+        f->head = bsg__key_head((const uint8_t *)l->items[i].name, len);
         f->node = l->items[i].node;
         const bsg__node *child = &s->nodes[f->node];
         if ((child->flags & BSG__F_REQUIRED) ||
-            (child->type == BSG__T_NESTED && (child->flags & BSG__F_HAS_REQUIRED)))
+            (child->type == BSG__T_NESTED && (child->flags & BSG__F_HAS_REQUIRED))) {
             has_required = true;
+            if (i < 64)
+                s->nodes[node].reportable |= UINT64_C(1) << i;
+        }
     }
     bsg__node *n = &s->nodes[node];
     n->first = first;
@@ -742,6 +749,38 @@ static void inherit_base_options(bsg__compiler *c)
 
 /* MARK: - Public entry points */
 
+/* The BSON types for which a path needs no work beyond the type byte: the
+   validator's fast path. Null passes where the path is not required (a null
+   nested path still reports its required children). */
+static uint32_t fast_mask(const bsg__node *n)
+{
+    uint32_t m = 0;
+    bool required = n->flags & BSG__F_REQUIRED;
+    switch ((bsg__type)n->type) {
+    case BSG__T_STRING:
+        m = n->nchecks || required ? 0 : BSG__M(BSG__BSON_STRING);
+        break;
+    case BSG__T_NUMBER: /* a double may be NaN: not fast */
+        m = n->nchecks ? 0 : BSG__M(BSG__BSON_INT32) | BSG__M(BSG__BSON_INT64);
+        break;
+    case BSG__T_BOOLEAN: case BSG__T_DATE: case BSG__T_OBJECTID: case BSG__T_DECIMAL128:
+    case BSG__T_BIGINT: case BSG__T_DOUBLE: case BSG__T_INT32:
+        m = n->nchecks ? 0 : n->mask;
+        break;
+    case BSG__T_MIXED: /* containers are walked for well-formedness */
+        m = n->mask & ~(BSG__M(BSG__BSON_DOCUMENT) | BSG__M(BSG__BSON_ARRAY) |
+                        BSG__M(BSG__BSON_CODEWSCOPE));
+        break;
+    default:
+        break;
+    }
+    if (!required && n->type != BSG__T_NESTED)
+        m |= BSG__M(BSG__BSON_NULL);
+    else
+        m &= ~BSG__M(BSG__BSON_NULL);
+    return m;
+}
+
 static bsg_schema *compile_file(const bsg__source *src, const bsg__ast_file *file,
                                 const bsg_registry *reg, bsg_diag *diag)
 {
@@ -771,6 +810,8 @@ static bsg_schema *compile_file(const bsg__source *src, const bsg__ast_file *fil
     }
     for (size_t i = 0; i < s->nmodels; i++)
         s->models[i].owner = s;
+    for (size_t i = 0; i < s->nnodes; i++)
+        s->nodes[i].fast = fast_mask(&s->nodes[i]);
     s->match_ctx = pcre2_match_context_create(NULL);
     pcre2_set_match_limit(s->match_ctx, BSG__REGEX_MATCH_LIMIT);
     pcre2_set_depth_limit(s->match_ctx, BSG__REGEX_DEPTH_LIMIT);

@@ -463,7 +463,7 @@ static bool find_string_end(bsg__lexer *lx, size_t open, size_t *end)
     return lex_error(lx, open, "unterminated string: no closing quote before the end of input");
 }
 
-/* The code point of `\xHH`, `\uHHHH` or `\u{H...}`; `*i` is after the x/u. */
+/* Exactly `digits` hex digits at `*i` (after the `x` or `u`), all before `end`. */
 static bool read_hex(bsg__lexer *lx, size_t *i, size_t end, size_t digits, uint32_t *cp)
 {
     uint32_t v = 0;
@@ -477,6 +477,7 @@ static bool read_hex(bsg__lexer *lx, size_t *i, size_t end, size_t digits, uint3
     return true;
 }
 
+/* `{H...}` at `*i`: any number of digits, at most 10FFFF. */
 static bool read_braced_hex(bsg__lexer *lx, size_t *i, size_t end, uint32_t *cp)
 {
     uint32_t v = 0;
@@ -661,15 +662,16 @@ static bool check_regex_flags(bsg__lexer *lx, size_t start, size_t end)
     bool seen[sizeof known] = {false};
     for (size_t i = start; i < end; i++) {
         int c = peek_at(lx, i);
-        const char *k = strchr(known, c);
-        if (!k || c == '\0')
+        const char *k = c > 0 ? strchr(known, c) : NULL;
+        if (!k)
             return lex_error(lx, i, "unknown regular expression flag `%c`; flags are "
                                     "d, g, i, m, s, u, v and y", c);
         if (seen[k - known])
             return lex_error(lx, i, "repeated regular expression flag `%c`", c);
         seen[k - known] = true;
     }
-    if (seen[strchr(known, 'u') - known] && seen[strchr(known, 'v') - known])
+    const char *flags = lx->text + start;
+    if (memchr(flags, 'u', end - start) && memchr(flags, 'v', end - start))
         return lex_error(lx, start, "regular expression flags `u` and `v` cannot be combined");
     return true;
 }

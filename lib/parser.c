@@ -170,11 +170,11 @@ static void vec_free(vec *v)
    recursion, and every later recursive stage, off the end of the stack. */
 static bool enter(parser *p, nest *saved)
 {
+    saved->offset = p->open_offset;
+    saved->kind = p->open_kind;
     if (p->depth >= BSG__MAX_SOURCE_DEPTH)
         return fail(p, p->tok.offset, "nesting is deeper than %u levels of objects and arrays",
                     BSG__MAX_SOURCE_DEPTH);
-    saved->offset = p->open_offset;
-    saved->kind = p->open_kind;
     p->depth++;
     p->open_offset = p->tok.offset;
     p->open_kind = p->tok.kind;

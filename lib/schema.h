@@ -37,13 +37,27 @@ typedef struct bsg__node {
     uint32_t hash_mask;
     uint32_t disc;            /* objects: discriminator table, or NONE */
     uint32_t label;           /* pool offset of the type's printed name */
+    uint32_t mask;            /* BSON types accepted as stored (the type map's row) */
+    uint32_t fast;            /* BSON types that pass with nothing more to check */
+    uint64_t reportable;      /* objects: bits of the first 64 fields that report
+                                 when missing (required, or nested with required) */
 } bsg__node;
 
 typedef struct bsg__field {
+    uint64_t head; /* the name's first 8 bytes, zero-padded: most keys compare in one step */
     uint32_t name; /* pool offset; NUL-terminated there */
     uint32_t len;
     uint32_t node;
 } bsg__field;
+
+/* The first min(n, 8) bytes of a key as a little-endian word, zero-padded. */
+static inline uint64_t bsg__key_head(const uint8_t *s, size_t n)
+{
+    uint64_t w = 0;
+    for (size_t i = 0; i < n && i < 8; i++)
+        w |= (uint64_t)s[i] << (8 * i);
+    return w;
+}
 
 typedef enum bsg__check_kind {
     BSG__C_ENUM_STR,

@@ -6,8 +6,12 @@
  * a valid document allocates nothing once the result has been used.
  */
 #include "result.h"
+#include "utf8.h"
 
 #include <math.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -40,6 +44,7 @@ typedef struct elem {
     uint8_t type;
     const uint8_t *key;
     uint32_t klen;
+    uint64_t head; /* the key's first 8 bytes, zero-padded (see bsg__key_head) */
     const uint8_t *val;
     uint32_t vlen;
 } elem;
@@ -75,53 +80,40 @@ static inline double rddouble(const uint8_t *p)
 
 /* MARK: - UTF-8 */
 
-/* Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF),
-   eight ASCII bytes at a time. */
-static bool utf8_valid(const uint8_t *s, size_t n)
+#define HIGH_BITS UINT64_C(0x8080808080808080)
+#define LOW_BITS UINT64_C(0x0101010101010101)
+
+static inline uint64_t load64(const uint8_t *p)
 {
-    size_t i = 0;
-    while (i < n) {
-        if (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (!(w & UINT64_C(0x8080808080808080))) {
-                i += 8;
-                continue;
-            }
-        }
-        uint8_t c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t need;
-        uint32_t cp;
-        if (c >= 0xC2 && c <= 0xDF) {
-            need = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (n - i - 1 < need)
-            return false;
-        for (size_t k = 1; k <= need; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = cp << 6 | (s[i + k] & 0x3F);
-        }
-        if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-            (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return false;
-        i += need + 1;
-    }
-    return true;
+    uint64_t w;
+    memcpy(&w, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    return w;
 }
+
+/* Skip ASCII: the index of the first byte >= 0x80 at or after i, or n. */
+static inline size_t skip_ascii(const uint8_t *s, size_t i, size_t n)
+{
+#ifdef __SSE2__
+    for (; i + 16 <= n; i += 16) {
+        int m = _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+        if (m)
+            return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+#endif
+    for (; i + 8 <= n; i += 8) {
+        uint64_t high = load64(s + i) & HIGH_BITS;
+        if (high)
+            return i + ((size_t)__builtin_ctzll(high) >> 3);
+    }
+    while (i < n && s[i] < 0x80)
+        i++;
+    return i;
+}
+
+#define utf8_valid bsg__utf8_valid
 
 /* Length in UTF-16 code units, as JavaScript's String#length counts. */
 static uint32_t utf16_length(const uint8_t *s, size_t n)
@@ -281,7 +273,7 @@ static void malformed(vstate *v, const uint8_t *at, const char *what)
 /* The byte length of a value of `type` at p, with `avail` bytes left before
    the enclosing terminator; 0 with *bad set when it does not fit or is
    malformed. Strings are UTF-8 checked here, so every walk gets it. */
-static uint32_t value_length(vstate *v, uint8_t type, const uint8_t *p, uint32_t avail)
+static uint32_t value_length_slow(vstate *v, uint8_t type, const uint8_t *p, uint32_t avail)
 {
     uint32_t n;
     switch (type) {
@@ -371,9 +363,40 @@ short_:
     return UINT32_MAX;
 }
 
+/* Sizes of the fixed-width types below 0x20; 0xFF for the others (MinKey
+   and MaxKey go the slow way). */
+#define V 0xFF
+static const uint8_t fixed_size[32] = {
+    V, 8, V, V, V, V, 0, 12, V, 8, 0, V, V, V, V, V,
+    4, 8, 8, 16, V, V, V, V, V, V, V, V, V, V, V, V,
+};
+#undef V
+
+/* The common cases inline: fixed-width values and ASCII-checked strings. */
+static inline __attribute__((always_inline)) uint32_t
+value_length(vstate *v, uint8_t type, const uint8_t *p, uint32_t avail)
+{
+    uint32_t n = type < 32 ? fixed_size[type] : 0xFF;
+    if (n != 0xFF) {
+        if (n > avail) {
+            malformed(v, p, "value runs past the end of its document");
+            return UINT32_MAX;
+        }
+        return n;
+    }
+    if (type == 0x02 && avail >= 5) {
+        n = rd32(p);
+        if (n >= 1 && n <= avail - 4 && p[4 + n - 1] == 0 &&
+            skip_ascii(p + 4, 0, n - 1) == n - 1)
+            return n + 4;
+    }
+    return value_length_slow(v, type, p, avail);
+}
+
 /* Read the element at *pp (before `end`, the terminator). Returns false at
    the end of the list or when malformed (v->stop). */
-static bool next_elem(vstate *v, const uint8_t **pp, const uint8_t *end, elem *e)
+static inline __attribute__((always_inline)) bool
+next_elem(vstate *v, const uint8_t **pp, const uint8_t *end, elem *e)
 {
     const uint8_t *p = *pp;
     if (p >= end)
@@ -383,17 +406,49 @@ static bool next_elem(vstate *v, const uint8_t **pp, const uint8_t *end, elem *e
         malformed(v, p - 1, "unexpected 0x00 before the end of the document");
         return false;
     }
-    const uint8_t *nul = memchr(p, 0, (size_t)(end - p));
+    const uint8_t *nul;
+    e->key = p;
+    if (end - p >= 8) {
+        /* Most keys are short ASCII: find the NUL and check for high bits in
+           one 8-byte word. */
+        uint64_t w = load64(p);
+        uint64_t zero = (w - LOW_BITS) & ~w & HIGH_BITS;
+        if (zero) {
+            unsigned k = (unsigned)__builtin_ctzll(zero) >> 3;
+            uint64_t below = k ? ~UINT64_C(0) >> (64 - 8 * k) : 0;
+            if (!(w & below & HIGH_BITS)) {
+                e->klen = k;
+                e->head = w & below;
+                nul = p + k;
+                goto found;
+            }
+        } else if (end - p >= 16 && !(w & HIGH_BITS)) {
+            uint64_t w2 = load64(p + 8);
+            uint64_t zero2 = (w2 - LOW_BITS) & ~w2 & HIGH_BITS;
+            if (zero2) {
+                unsigned k = (unsigned)__builtin_ctzll(zero2) >> 3;
+                uint64_t below = k ? ~UINT64_C(0) >> (64 - 8 * k) : 0;
+                if (!(w2 & below & HIGH_BITS)) {
+                    e->klen = 8 + k;
+                    e->head = w;
+                    nul = p + 8 + k;
+                    goto found;
+                }
+            }
+        }
+    }
+    nul = memchr(p, 0, (size_t)(end - p));
     if (!nul) {
         malformed(v, p, "field name is not NUL-terminated");
         return false;
     }
-    e->key = p;
     e->klen = (uint32_t)(nul - p);
     if (!utf8_valid(p, e->klen)) {
         malformed(v, p, "field name is not valid UTF-8");
         return false;
     }
+    e->head = bsg__key_head(p, e->klen);
+found:
     p = nul + 1;
     uint32_t n = value_length(v, e->type, p, (uint32_t)(end - p));
     if (n == UINT32_MAX)
@@ -552,7 +607,7 @@ static void walk_any(vstate *v, const elem *e, bool is_array)
     (void)is_array;
     if (e->type == 0x0F) { /* code with scope: its scope is a document */
         uint32_t sl = rd32(e->val + 4);
-        elem scope = {0x03, NULL, 0, e->val + 8 + sl, e->vlen - 8 - sl};
+        elem scope = {.type = 0x03, .val = e->val + 8 + sl, .vlen = e->vlen - 8 - sl};
         walk_any(v, &scope, false);
         return;
     }
@@ -599,7 +654,7 @@ static double now_ms(vstate *v)
     return v->now_ms;
 }
 
-static double as_number(const elem *e)
+static inline double as_number(const elem *e)
 {
     switch (e->type) {
     case 0x01: return rddouble(e->val);
@@ -667,10 +722,11 @@ static void run_checks(vstate *v, const bsg__node *n, const elem *e)
 {
     const bsg_schema *s = v->s;
     const char *expected = s->pool + n->label;
+    const double d = as_number(e);
+    tmpl_args a;
+    memset(&a, 0, sizeof a);
     for (uint32_t i = 0; i < n->nchecks; i++) {
         const bsg__check *ck = &s->checks[n->checks + i];
-        tmpl_args a = {0};
-        double d = as_number(e);
         uint32_t len;
         bool limit = false;
         char umsg[256];
@@ -708,7 +764,12 @@ static void run_checks(vstate *v, const bsg__node *n, const elem *e)
         }
         case BSG__C_MINLENGTH:
         case BSG__C_MAXLENGTH:
-            len = utf16_length(e->val + 4, rd32(e->val) - 1);
+            /* UTF-16 units <= UTF-8 bytes <= 3 units each: count only when
+               the byte length cannot decide. */
+            len = rd32(e->val) - 1;
+            if (ck->kind == BSG__C_MAXLENGTH ? len <= ck->num : len >= 3 * ck->num)
+                continue;
+            len = utf16_length(e->val + 4, len);
             if (ck->kind == BSG__C_MINLENGTH ? len >= ck->num : len <= ck->num)
                 continue;
             a.length = len;
@@ -792,9 +853,14 @@ static void walk_array(vstate *v, const bsg__node *n, const elem *e)
     if (!may_descend(v, e))
         return;
     const uint8_t *p = e->val + 4, *end = e->val + e->vlen - 1;
+    const uint32_t fast = v->s->nodes[n->elem].fast;
     elem c;
     uint32_t index = 0;
     while (!v->stop && next_elem(v, &p, end, &c)) {
+        if (c.type < 32 && (fast & (UINT32_C(1) << c.type))) {
+            index++;
+            continue;
+        }
         v->path[v->depth] = (path_seg){NULL, index++};
         v->depth++;
         check_value(v, n->elem, &c);
@@ -832,7 +898,7 @@ static void walk_map(vstate *v, const bsg__node *n, const elem *e)
 static bool union_takes(const bsg_schema *s, uint32_t node, uint8_t type)
 {
     const bsg__node *m = &s->nodes[node];
-    return type == 0x0A || (bsg__type_mask((bsg__type)m->type) & (type < 32 ? (UINT32_C(1) << type) : 0)) ||
+    return type == 0x0A || (m->mask & (type < 32 ? (UINT32_C(1) << type) : 0)) ||
            m->type == BSG__T_MIXED;
 }
 
@@ -848,10 +914,10 @@ static void check_union(vstate *v, const bsg__node *n, const elem *e)
     type_error(v, n, e);
 }
 
-static bool type_matches(const bsg__node *n, const elem *e)
+static inline bool type_matches(const bsg__node *n, const elem *e)
 {
     uint32_t bit = e->type < 32 ? UINT32_C(1) << e->type : 0;
-    if (!(bsg__type_mask((bsg__type)n->type) & bit))
+    if (!(n->mask & bit))
         return n->type == BSG__T_MIXED && e->type != 0x06;
     switch (n->type) {
     case BSG__T_NUMBER:
@@ -908,22 +974,26 @@ static void check_value(vstate *v, uint32_t node, const elem *e)
 
 /* MARK: - Objects */
 
+static inline bool field_is(const bsg_schema *s, const bsg__field *f, const elem *e)
+{
+    return f->len == e->klen && f->head == e->head &&
+           (e->klen <= 8 || memcmp(s->pool + f->name + 8, e->key + 8, e->klen - 8) == 0);
+}
+
 static uint32_t find_field(const bsg_schema *s, const bsg__node *n, const elem *e,
                            uint32_t *guess)
 {
     const bsg__field *fields = s->fields + n->first;
     uint32_t g = *guess;
     /* Documents usually list fields in schema order: try the next one first. */
-    if (g < n->count && fields[g].len == e->klen &&
-        memcmp(s->pool + fields[g].name, e->key, e->klen) == 0) {
+    if (g < n->count && field_is(s, &fields[g], e)) {
         *guess = g + 1;
         return g;
     }
     if (n->hash != BSG__NONE) {
         uint32_t h = bsg__hash(e->key, e->klen) & n->hash_mask;
         for (uint32_t slot; (slot = s->slots[n->hash + h]) != 0; h = (h + 1) & n->hash_mask) {
-            const bsg__field *f = &fields[slot - 1];
-            if (f->len == e->klen && memcmp(s->pool + f->name, e->key, e->klen) == 0) {
+            if (field_is(s, &fields[slot - 1], e)) {
                 *guess = slot;
                 return slot - 1;
             }
@@ -931,13 +1001,16 @@ static uint32_t find_field(const bsg_schema *s, const bsg__node *n, const elem *
         return BSG__NONE;
     }
     for (uint32_t i = 0; i < n->count; i++) {
-        if (fields[i].len == e->klen && memcmp(s->pool + fields[i].name, e->key, e->klen) == 0) {
+        if (field_is(s, &fields[i], e)) {
             *guess = i + 1;
             return i;
         }
     }
     return BSG__NONE;
 }
+
+/* "_id" as a key head (little-endian, zero-padded). */
+#define ID_HEAD (UINT64_C(0x64695f))
 
 /* Server rules on the top level (DESIGN.md §5.1). */
 static bool top_level_rules(vstate *v, const elem *e)
@@ -1042,7 +1115,8 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
     elem c;
     bool top = v->depth == 0;
     while (!v->stop && next_elem(v, &p, end, &c)) {
-        if (top && !top_level_rules(v, &c))
+        if (top && (c.head == ID_HEAD || (c.klen && c.key[0] == '$')) &&
+            !top_level_rules(v, &c))
             continue;
         uint32_t i = find_field(s, n, &c, &guess);
         if (i == BSG__NONE) {
@@ -1057,12 +1131,16 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
         }
         seen[i >> 6] |= bit;
         const bsg__field *f = &s->fields[n->first + i];
+        if (c.type < 32 && (s->nodes[f->node].fast & (UINT32_C(1) << c.type)))
+            continue;
         push(v, s->pool + f->name, f->len);
         check_value(v, f->node, &c);
         pop(v);
     }
     if (!(n->flags & BSG__F_HAS_REQUIRED) || v->stop)
         return;
+    if (n->count <= 64 && !(n->reportable & ~seen[0]))
+        return; /* every field that could be reported missing is there */
     for (uint32_t i = 0; i < n->count && !v->stop; i++) {
         if (seen[i >> 6] & (UINT64_C(1) << (i & 63)))
             continue;
@@ -1154,7 +1232,7 @@ bool bsg_validate(const bsg_model *model, const uint8_t *data, size_t len,
         report(&v, BSG_KIND_MALFORMED, NULL, "", "no bytes", NULL);
     } else if (check_frame(&v, data ? data : (const uint8_t *)"", len, opts)) {
         uint32_t n = rd32(data);
-        elem root = {0x03, NULL, 0, data, n};
+        elem root = {.type = 0x03, .val = data, .vlen = n};
         walk_object(&v, model->root, &root);
         if (n < len && !v.stop)
             malformed(&v, data + n, "trailing bytes after the document");

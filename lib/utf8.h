@@ -1,0 +1,17 @@
+/*
+ * UTF-8 validation for every key and string the validator reads.
+ */
+#ifndef BSG_UTF8_H
+#define BSG_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Whether s[0..n) is strict UTF-8 (U+0000 allowed). SIMD where the CPU has it. */
+bool bsg__utf8_valid(const uint8_t *s, size_t n);
+
+/* The byte-at-a-time reference, for tests. */
+bool bsg__utf8_valid_scalar(const uint8_t *s, size_t n);
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * UTF-8 validation: the SIMD path must agree with the byte-at-a-time
+ * reference on every input, and both must agree with the Unicode rules.
+ */
+#include "utf8.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *bytes;
+    bool valid;
+} known[] = {
+    {"plain ascii", true},
+    {"caf\xc3\xa9", true},
+    {"\xe4\xb8\xad\xe6\x96\x87", true},
+    {"\xf0\x9f\x8e\x89 party", true},
+    {"\xc3", false},                 /* truncated 2-byte */
+    {"\xe4\xb8", false},             /* truncated 3-byte */
+    {"\xc0\xaf", false},             /* overlong '/' */
+    {"\xe0\x80\xaf", false},         /* overlong 3-byte */
+    {"\xf0\x80\x80\xaf", false},     /* overlong 4-byte */
+    {"\xed\xa0\x80", false},         /* surrogate U+D800 */
+    {"\xf4\x90\x80\x80", false},     /* past U+10FFFF */
+    {"\xf5\x80\x80\x80", false},     /* lead byte F5 */
+    {"\xff", false},
+    {"\x80", false},                 /* lone continuation */
+    {"a\xc3\xa9\xa9", false},        /* extra continuation */
+    {"\xef\xbf\xbf", true},          /* U+FFFF */
+    {"\xf4\x8f\xbf\xbf", true},      /* U+10FFFF */
+};
+
+/* Each known case at every offset inside a long ASCII string, so the SIMD
+   path sees it at every position of a block and across block borders. */
+START_TEST(known_cases_at_every_offset)
+{
+    const char *b = known[_i].bytes;
+    size_t n = strlen(b);
+    char buf[80];
+    for (size_t pre = 0; pre + n <= 64; pre++) {
+        for (size_t post = 0; post < 3; post++) {
+            memset(buf, 'x', sizeof buf);
+            memcpy(buf + pre, b, n);
+            size_t len = pre + n + post;
+            ck_assert_msg(bsg__utf8_valid((const uint8_t *)buf, len) == known[_i].valid,
+                          "case %d at offset %zu, length %zu", _i, pre, len);
+            ck_assert(bsg__utf8_valid_scalar((const uint8_t *)buf, len) == known[_i].valid);
+        }
+    }
+}
+END_TEST
+
+/* Random byte strings biased toward UTF-8-looking data. */
+START_TEST(simd_agrees_with_scalar)
+{
+    uint64_t state = 0x9E3779B97F4A7C15u;
+    uint8_t buf[300];
+    static const uint8_t pool[] = {'a', 'b', ' ', 0x00, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0,
+                                   0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xe4, 0xed, 0xef, 0xf0,
+                                   0xf4, 0xf5, 0xff};
+    int disagreements = 0, valid = 0;
+    for (int round = 0; round < 200000; round++) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        size_t n = state % sizeof buf;
+        for (size_t i = 0; i < n; i++) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            /* mostly ASCII, sometimes a well-formed character, sometimes noise */
+            unsigned r = (unsigned)(state >> 40) % 100;
+            if (r < 85)
+                buf[i] = (uint8_t)('a' + r % 26);
+            else if (r < 95 && i + 2 < n) {
+                buf[i++] = 0xe4;
+                buf[i++] = 0xb8;
+                buf[i] = 0xad;
+            } else
+                buf[i] = pool[(state >> 20) % sizeof pool];
+        }
+        bool simd = bsg__utf8_valid(buf, n), scalar = bsg__utf8_valid_scalar(buf, n);
+        disagreements += simd != scalar;
+        valid += scalar;
+    }
+    ck_assert_int_eq(disagreements, 0);
+    ck_assert_int_gt(valid, 1000); /* the generator does reach valid text */
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("utf8");
+    TCase *tc = tcase_create("validation");
+    tcase_add_loop_test(tc, known_cases_at_every_offset, 0,
+                        (int)(sizeof known / sizeof known[0]));
+    tcase_add_test(tc, simd_agrees_with_scalar);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

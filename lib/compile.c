@@ -334,6 +334,18 @@ static void suggest_type(bsg__compiler *c, const char *word)
                       "declared schema");
 }
 
+/* A node for a type named on its own. `Array` and `Map` without an element
+   type hold Mixed (an `of` option may replace it). */
+static uint32_t named_type_node(bsg__compiler *c, bsg__type t)
+{
+    uint32_t node = bsg__node_new(c, t);
+    if (t == BSG__T_ARRAY || t == BSG__T_MAP) {
+        uint32_t elem = bsg__node_new(c, BSG__T_MIXED);
+        c->s->nodes[node].elem = elem;
+    }
+    return node;
+}
+
 /* NestJS's @Prop rewrites these bson classes into Mixed (mongoose-semantics.md c.2). */
 static void lint_nest_spelling(bsg__compiler *c, const char *ref, uint32_t offset,
                                const char *path)
@@ -371,7 +383,12 @@ static uint32_t compile_type_ref(bsg__compiler *c, const char *ref, uint32_t off
                            "the shape",
                            "`%s` is Mixed (spelt `%s`): any value is accepted and "
                            "nothing inside it is checked", path, ref);
-            return bsg__node_new(c, t);
+            if (t == BSG__T_ARRAY)
+                bsg__clint(c, offset, "nest-mixed", "write `[Schema.Types.Mixed]` or `[T]`",
+                           "`%s` spells `type: Array`: NestJS's @Prop turns it into Mixed "
+                           "(a scalar is then stored unwrapped), and its elements are "
+                           "not checked", path);
+            return named_type_node(c, t);
         }
         bsg__cerror(c, offset, "unknown-type", "unknown type `%s`", ref);
         suggest_type(c, ref);
@@ -391,7 +408,7 @@ static uint32_t compile_type_ref(bsg__compiler *c, const char *ref, uint32_t off
                        "shape",
                        "`%s` is Mixed (spelt `%s`): any value is accepted and nothing "
                        "inside it is checked", path, ref);
-        return bsg__node_new(c, t);
+        return named_type_node(c, t);
     }
     bsg__cerror(c, offset, "unknown-type", "unknown type `%s`", ref);
     suggest_type(c, last + 1);
@@ -448,7 +465,7 @@ static uint32_t compile_type_value(bsg__compiler *c, const bsg__ctx *ctx,
                            "the shape",
                            "`%s` is Mixed (spelt '%s'): any value is accepted and "
                            "nothing inside it is checked", path, t->u.string.text);
-            return bsg__node_new(c, type);
+            return named_type_node(c, type);
         }
         bsg__cerror(c, t->offset, "unknown-type", "unknown type '%s'", t->u.string.text);
         suggest_type(c, t->u.string.text);
@@ -477,13 +494,24 @@ uint32_t bsg__compile_path(bsg__compiler *c, const bsg__ctx *ctx,
 {
     if (c->failed)
         return BSG__NONE;
-    if (def->kind != BSG__AST_OBJECT || def->u.object.count == 0)
-        return compile_type_value(c, ctx, def, path);
+    if (def->kind != BSG__AST_OBJECT || def->u.object.count == 0) {
+        uint32_t node = compile_type_value(c, ctx, def, path);
+        if (!c->failed && c->s->nodes[node].type == BSG__T_UNION) {
+            bsg__cerror(c, def->offset, "union-of", "a Union needs its member types in `of`");
+            bsg__chint(c, "write `{ type: Schema.Types.Union, of: [Number, String] }`");
+        }
+        return node;
+    }
     if (!is_leaf_definition(ctx, def))
         return compile_nested(c, ctx, def, path);
     uint32_t node = compile_type_value(c, ctx, bsg__ast_get(def, ctx->type_key), path);
     if (!c->failed)
         bsg__apply_options(c, ctx, node, def, path);
+    if (!c->failed && c->s->nodes[node].type == BSG__T_UNION && c->s->nodes[node].count == 0) {
+        bsg__cerror(c, bsg__ast_get(def, ctx->type_key)->offset, "union-of",
+                    "a Union needs its member types in `of`");
+        bsg__chint(c, "write `{ type: Schema.Types.Union, of: [Number, String] }`");
+    }
     return node;
 }
 

@@ -840,7 +840,11 @@ static bsg_schema *compile_file(const bsg__source *src, const bsg__ast_file *fil
         s->models[i].owner = s;
     for (size_t i = 0; i < s->nnodes; i++)
         s->nodes[i].fast = fast_mask(&s->nodes[i]);
-    s->match_ctx = pcre2_match_context_create(NULL);
+    for (size_t i = 0; i < s->nfields; i++)
+        s->fields[i].fast = s->nodes[s->fields[i].node].fast;
+    if (!s->pcre_ctx)
+        s->pcre_ctx = bsg__pcre_context();
+    s->match_ctx = pcre2_match_context_create(s->pcre_ctx);
     pcre2_set_match_limit(s->match_ctx, BSG__REGEX_MATCH_LIMIT);
     pcre2_set_depth_limit(s->match_ctx, BSG__REGEX_DEPTH_LIMIT);
     return s;
@@ -918,6 +922,7 @@ void bsg_schema_free(bsg_schema *s)
     for (size_t i = 0; i < s->nregexes; i++)
         pcre2_code_free(s->regexes[i]);
     pcre2_match_context_free(s->match_ctx);
+    pcre2_general_context_free(s->pcre_ctx);
     bsg__free(s->pool);
     bsg__free(s->nodes);
     bsg__free(s->fields);

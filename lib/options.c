@@ -413,8 +413,10 @@ static uint32_t add_regex(opt_state *st, const bsg__ast_node *v)
     bsg__compiler *c = st->c;
     char err[200];
     size_t off = 0;
-    pcre2_code *re = bsg__regex_compile(v->u.regex.pattern, v->u.regex.flags, err,
-                                        sizeof err, &off);
+    if (!c->s->pcre_ctx)
+        c->s->pcre_ctx = bsg__pcre_context();
+    pcre2_code *re = bsg__regex_compile(v->u.regex.pattern, v->u.regex.flags,
+                                        c->s->pcre_ctx, err, sizeof err, &off);
     if (!re) {
         bsg__cerror(c, v->offset, "bad-regex", "invalid regular expression /%s/: %s",
                     v->u.regex.pattern, err);

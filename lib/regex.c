@@ -104,8 +104,26 @@ static char *translate(const char *s)
     return o.p;
 }
 
-pcre2_code *bsg__regex_compile(const char *pattern, const char *flags, char *msg,
-                               size_t cap, size_t *err_offset)
+static void *pcre_alloc(size_t n, void *data)
+{
+    (void)data;
+    return bsg__malloc(n);
+}
+
+static void pcre_free(void *p, void *data)
+{
+    (void)data;
+    bsg__free(p);
+}
+
+pcre2_general_context *bsg__pcre_context(void)
+{
+    return pcre2_general_context_create(pcre_alloc, pcre_free, NULL);
+}
+
+pcre2_code *bsg__regex_compile(const char *pattern, const char *flags,
+                               pcre2_general_context *gctx, char *msg, size_t cap,
+                               size_t *err_offset)
 {
     uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_DOLLAR_ENDONLY;
     for (const char *f = flags; *f; f++) {
@@ -119,8 +137,10 @@ pcre2_code *bsg__regex_compile(const char *pattern, const char *flags, char *msg
     char *translated = translate(pattern);
     int code;
     PCRE2_SIZE off = 0;
+    pcre2_compile_context *cctx = pcre2_compile_context_create(gctx);
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)translated, PCRE2_ZERO_TERMINATED,
-                                   options, &code, &off, NULL);
+                                   options, &code, &off, cctx);
+    pcre2_compile_context_free(cctx);
     bsg__free(translated);
     if (!re) {
         PCRE2_UCHAR text[160];

@@ -48,6 +48,7 @@ typedef struct bsg__field {
     uint32_t name; /* pool offset; NUL-terminated there */
     uint32_t len;
     uint32_t node;
+    uint32_t fast; /* the node's `fast` mask, kept here to save a load */
 } bsg__field;
 
 /* The first min(n, 8) bytes of a key as a little-endian word, zero-padded. */
@@ -139,6 +140,7 @@ struct bsg_schema {
     size_t nmodels;
     bsg_diag *lints;
     size_t nlints;
+    pcre2_general_context *pcre_ctx; /* PCRE2 allocates through the seam too */
     pcre2_match_context *match_ctx;
     uint32_t max_fields; /* largest object, for the seen-bitmap scratch */
 };
@@ -159,7 +161,11 @@ static inline uint32_t bsg__hash(const uint8_t *s, size_t n)
 /* Translate a JavaScript regex to PCRE2 and compile it. On failure writes a
    message (with the pattern offset) to `msg` and returns NULL. */
 pcre2_code *bsg__regex_compile(const char *pattern, const char *flags,
-                               char *msg, size_t cap, size_t *err_offset);
+                               pcre2_general_context *gctx, char *msg, size_t cap,
+                               size_t *err_offset);
+
+/* A PCRE2 general context whose allocations go through bsg__malloc. */
+pcre2_general_context *bsg__pcre_context(void);
 
 /* Look up a registered validator; false if the name is unknown. */
 bool bsg__registry_find(const bsg_registry *reg, const char *name,

@@ -73,67 +73,73 @@ enum {
 /* A table byte: the classes above, as the signed char the intrinsics take. */
 #define B(x) ((char)(unsigned char)(x))
 
+#define BYTE_1_HIGH _mm_setr_epi8( \
+        B(TOO_LONG), \
+        B(TOO_LONG), \
+        B(TOO_LONG), \
+        B(TOO_LONG), \
+        B(TOO_LONG), \
+        B(TOO_LONG), \
+        B(TOO_LONG), \
+        B(TOO_LONG), \
+        B(TWO_CONTS), \
+        B(TWO_CONTS), \
+        B(TWO_CONTS), \
+        B(TWO_CONTS), \
+        B(TOO_SHORT | OVERLONG_2), \
+        B(TOO_SHORT), \
+        B(TOO_SHORT | OVERLONG_3 | SURROGATE), \
+        B(TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4))
+
+#define BYTE_1_LOW _mm_setr_epi8( \
+        B(CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4), \
+        B(CARRY | OVERLONG_2), \
+        B(CARRY), \
+        B(CARRY), \
+        B(CARRY | TOO_LARGE), \
+        B(CARRY | TOO_LARGE | TOO_LARGE_1000), \
+        B(CARRY | TOO_LARGE | TOO_LARGE_1000), \
+        B(CARRY | TOO_LARGE | TOO_LARGE_1000), \
+        B(CARRY | TOO_LARGE | TOO_LARGE_1000), \
+        B(CARRY | TOO_LARGE | TOO_LARGE_1000), \
+        B(CARRY | TOO_LARGE | TOO_LARGE_1000), \
+        B(CARRY | TOO_LARGE | TOO_LARGE_1000), \
+        B(CARRY | TOO_LARGE | TOO_LARGE_1000), \
+        B(CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE), \
+        B(CARRY | TOO_LARGE | TOO_LARGE_1000), \
+        B(CARRY | TOO_LARGE | TOO_LARGE_1000))
+
+#define BYTE_2_HIGH _mm_setr_epi8( \
+        B(TOO_SHORT), \
+        B(TOO_SHORT), \
+        B(TOO_SHORT), \
+        B(TOO_SHORT), \
+        B(TOO_SHORT), \
+        B(TOO_SHORT), \
+        B(TOO_SHORT), \
+        B(TOO_SHORT), \
+        B(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4), \
+        B(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE), \
+        B(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE), \
+        B(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE), \
+        B(TOO_SHORT), \
+        B(TOO_SHORT), \
+        B(TOO_SHORT), \
+        B(TOO_SHORT))
+
 __attribute__((target("ssse3"))) static inline __m128i
 classify(__m128i input, __m128i prev_input)
 {
     const __m128i lo_nibble = _mm_set1_epi8(0x0F);
-    const __m128i byte_1_high_table = _mm_setr_epi8(
-        B(TOO_LONG),
-        B(TOO_LONG),
-        B(TOO_LONG),
-        B(TOO_LONG),
-        B(TOO_LONG),
-        B(TOO_LONG),
-        B(TOO_LONG),
-        B(TOO_LONG),
-        B(TWO_CONTS),
-        B(TWO_CONTS),
-        B(TWO_CONTS),
-        B(TWO_CONTS),
-        B(TOO_SHORT | OVERLONG_2),
-        B(TOO_SHORT),
-        B(TOO_SHORT | OVERLONG_3 | SURROGATE),
-        B(TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4));
-    const __m128i byte_1_low_table = _mm_setr_epi8(
-        B(CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4),
-        B(CARRY | OVERLONG_2),
-        B(CARRY),
-        B(CARRY),
-        B(CARRY | TOO_LARGE),
-        B(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        B(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        B(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        B(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        B(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        B(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        B(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        B(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        B(CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE),
-        B(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        B(CARRY | TOO_LARGE | TOO_LARGE_1000));
-    const __m128i byte_2_high_table = _mm_setr_epi8(
-        B(TOO_SHORT),
-        B(TOO_SHORT),
-        B(TOO_SHORT),
-        B(TOO_SHORT),
-        B(TOO_SHORT),
-        B(TOO_SHORT),
-        B(TOO_SHORT),
-        B(TOO_SHORT),
-        B(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4),
-        B(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE),
-        B(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),
-        B(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),
-        B(TOO_SHORT),
-        B(TOO_SHORT),
-        B(TOO_SHORT),
-        B(TOO_SHORT));
+    
+    
+    
 
     __m128i prev1 = _mm_alignr_epi8(input, prev_input, 15);
-    __m128i b1h = _mm_shuffle_epi8(byte_1_high_table,
+    __m128i b1h = _mm_shuffle_epi8(BYTE_1_HIGH,
                                    _mm_and_si128(_mm_srli_epi16(prev1, 4), lo_nibble));
-    __m128i b1l = _mm_shuffle_epi8(byte_1_low_table, _mm_and_si128(prev1, lo_nibble));
-    __m128i b2h = _mm_shuffle_epi8(byte_2_high_table,
+    __m128i b1l = _mm_shuffle_epi8(BYTE_1_LOW, _mm_and_si128(prev1, lo_nibble));
+    __m128i b2h = _mm_shuffle_epi8(BYTE_2_HIGH,
                                    _mm_and_si128(_mm_srli_epi16(input, 4), lo_nibble));
     __m128i special = _mm_and_si128(_mm_and_si128(b1h, b1l), b2h);
 
@@ -169,13 +175,77 @@ __attribute__((target("ssse3"))) static bool utf8_valid_ssse3(const uint8_t *s, 
     return _mm_movemask_epi8(_mm_cmpeq_epi8(error, _mm_setzero_si128())) == 0xFFFF;
 }
 
+
+/* The same classification on 32-byte vectors. AVX2 shuffles and aligns
+   within 128-bit lanes, so the previous bytes come from a permute. */
+__attribute__((target("avx2"))) static inline __m256i
+prev_n(__m256i input, __m256i prev_input, int n)
+{
+    __m256i carried = _mm256_permute2x128_si256(prev_input, input, 0x21);
+    switch (n) {
+    case 1: return _mm256_alignr_epi8(input, carried, 15);
+    case 2: return _mm256_alignr_epi8(input, carried, 14);
+    default: return _mm256_alignr_epi8(input, carried, 13);
+    }
+}
+
+__attribute__((target("avx2"))) static inline __m256i
+classify32(__m256i input, __m256i prev_input)
+{
+    const __m256i lo_nibble = _mm256_set1_epi8(0x0F);
+    const __m256i t1h = _mm256_broadcastsi128_si256(BYTE_1_HIGH);
+    const __m256i t1l = _mm256_broadcastsi128_si256(BYTE_1_LOW);
+    const __m256i t2h = _mm256_broadcastsi128_si256(BYTE_2_HIGH);
+    __m256i prev1 = prev_n(input, prev_input, 1);
+    __m256i b1h = _mm256_shuffle_epi8(t1h, _mm256_and_si256(_mm256_srli_epi16(prev1, 4), lo_nibble));
+    __m256i b1l = _mm256_shuffle_epi8(t1l, _mm256_and_si256(prev1, lo_nibble));
+    __m256i b2h = _mm256_shuffle_epi8(t2h, _mm256_and_si256(_mm256_srli_epi16(input, 4), lo_nibble));
+    __m256i special = _mm256_and_si256(_mm256_and_si256(b1h, b1l), b2h);
+    __m256i third = _mm256_subs_epu8(prev_n(input, prev_input, 2), _mm256_set1_epi8((char)(0xE0 - 0x80)));
+    __m256i fourth = _mm256_subs_epu8(prev_n(input, prev_input, 3), _mm256_set1_epi8((char)(0xF0 - 0x80)));
+    __m256i must23 = _mm256_and_si256(_mm256_or_si256(third, fourth), _mm256_set1_epi8((char)0x80));
+    return _mm256_xor_si256(must23, special);
+}
+
+__attribute__((target("avx2"))) static bool utf8_valid_avx2(const uint8_t *s, size_t n)
+{
+    __m256i error = _mm256_setzero_si256();
+    __m256i prev = _mm256_setzero_si256();
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m256i in = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+        error = _mm256_or_si256(error, classify32(in, prev));
+        prev = in;
+    }
+    uint8_t tail[32] = {0};
+    memcpy(tail, s + i, n - i);
+    __m256i in = _mm256_loadu_si256((const __m256i *)(const void *)tail);
+    error = _mm256_or_si256(error, classify32(in, prev));
+    error = _mm256_or_si256(error, classify32(_mm256_setzero_si256(), in));
+    return _mm256_testz_si256(error, error);
+}
+
 #endif
 
 bool bsg__utf8_valid(const uint8_t *s, size_t n)
 {
 #ifdef HAVE_SSSE3_PATH
+    if (n >= 32 && __builtin_cpu_supports("avx2"))
+        return utf8_valid_avx2(s, n);
     if (n >= 16 && __builtin_cpu_supports("ssse3"))
         return utf8_valid_ssse3(s, n);
 #endif
+    return bsg__utf8_valid_scalar(s, n);
+}
+
+bool bsg__utf8_valid_using(const uint8_t *s, size_t n, int level)
+{
+#ifdef HAVE_SSSE3_PATH
+    if (level >= 2 && __builtin_cpu_supports("avx2"))
+        return utf8_valid_avx2(s, n);
+    if (level >= 1 && __builtin_cpu_supports("ssse3"))
+        return utf8_valid_ssse3(s, n);
+#endif
+    (void)level;
     return bsg__utf8_valid_scalar(s, n);
 }

@@ -14,4 +14,8 @@ bool bsg__utf8_valid(const uint8_t *s, size_t n);
 /* The byte-at-a-time reference, for tests. */
 bool bsg__utf8_valid_scalar(const uint8_t *s, size_t n);
 
+/* One implementation, for tests: 0 scalar, 1 SSSE3, 2 AVX2 (each falls back
+   to the next lower one the CPU lacks). */
+bool bsg__utf8_valid_using(const uint8_t *s, size_t n, int level);
+
 #endif

@@ -384,10 +384,15 @@ value_length(vstate *v, uint8_t type, const uint8_t *p, uint32_t avail)
         }
         return n;
     }
-    if (type == 0x02 && avail >= 5) {
+    if ((type == 0x03 || type == 0x04) && avail >= 5) {
         n = rd32(p);
+        if (n >= 5 && n <= avail && p[n - 1] == 0)
+            return n;
+    } else if (type == 0x02 && avail >= 5) {
+        n = rd32(p);
+        /* Short strings: an ASCII scan; long ones: the SIMD validator. */
         if (n >= 1 && n <= avail - 4 && p[4 + n - 1] == 0 &&
-            skip_ascii(p + 4, 0, n - 1) == n - 1)
+            (n - 1 < 32 ? skip_ascii(p + 4, 0, n - 1) == n - 1 : utf8_valid(p + 4, n - 1)))
             return n + 4;
     }
     return value_length_slow(v, type, p, avail);
@@ -415,7 +420,7 @@ next_elem(vstate *v, const uint8_t **pp, const uint8_t *end, elem *e)
         uint64_t zero = (w - LOW_BITS) & ~w & HIGH_BITS;
         if (zero) {
             unsigned k = (unsigned)__builtin_ctzll(zero) >> 3;
-            uint64_t below = k ? ~UINT64_C(0) >> (64 - 8 * k) : 0;
+            uint64_t below = ((zero & (~zero + 1)) >> 7) - 1; /* the bytes before the NUL */
             if (!(w & below & HIGH_BITS)) {
                 e->klen = k;
                 e->head = w & below;
@@ -427,7 +432,7 @@ next_elem(vstate *v, const uint8_t **pp, const uint8_t *end, elem *e)
             uint64_t zero2 = (w2 - LOW_BITS) & ~w2 & HIGH_BITS;
             if (zero2) {
                 unsigned k = (unsigned)__builtin_ctzll(zero2) >> 3;
-                uint64_t below = k ? ~UINT64_C(0) >> (64 - 8 * k) : 0;
+                uint64_t below = ((zero2 & (~zero2 + 1)) >> 7) - 1;
                 if (!(w2 & below & HIGH_BITS)) {
                     e->klen = 8 + k;
                     e->head = w;
@@ -677,9 +682,15 @@ static bool check_regex(vstate *v, const bsg__check *ck, const elem *e, bool *li
         return true; /* Mongoose skips '' */
     bsg_result *r = v->r;
     if (!r->match_data)
-        r->match_data = pcre2_match_data_create(1, NULL);
-    int rc = pcre2_match(v->s->regexes[ck->first], e->val + 4, n, 0, PCRE2_NO_UTF_CHECK,
-                         r->match_data, v->s->match_ctx);
+        r->match_data = pcre2_match_data_create(1, v->s->pcre_ctx);
+    /* The JIT entry point skips pcre2_match's argument checks; patterns
+       PCRE2 could not JIT-compile take the interpreter. */
+    const pcre2_code *re = v->s->regexes[ck->first];
+    int rc = pcre2_jit_match(re, e->val + 4, n, 0, PCRE2_NO_UTF_CHECK, r->match_data,
+                             v->s->match_ctx);
+    if (rc == PCRE2_ERROR_JIT_BADOPTION)
+        rc = pcre2_match(re, e->val + 4, n, 0, PCRE2_NO_UTF_CHECK, r->match_data,
+                         v->s->match_ctx);
     *limit = rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
              rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
     return rc >= 0;
@@ -1131,7 +1142,7 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
         }
         seen[i >> 6] |= bit;
         const bsg__field *f = &s->fields[n->first + i];
-        if (c.type < 32 && (s->nodes[f->node].fast & (UINT32_C(1) << c.type)))
+        if (c.type < 32 && (f->fast & (UINT32_C(1) << c.type)))
             continue;
         push(v, s->pool + f->name, f->len);
         check_value(v, f->node, &c);

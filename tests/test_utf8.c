@@ -45,6 +45,11 @@ START_TEST(known_cases_at_every_offset)
             size_t len = pre + n + post;
             ck_assert_msg(bsg__utf8_valid((const uint8_t *)buf, len) == known[_i].valid,
                           "case %d at offset %zu, length %zu", _i, pre, len);
+            for (int level = 1; level <= 2; level++)
+                ck_assert_msg(bsg__utf8_valid_using((const uint8_t *)buf, len, level) ==
+                                  known[_i].valid,
+                              "case %d at offset %zu, length %zu, level %d", _i, pre, len,
+                              level);
             ck_assert(bsg__utf8_valid_scalar((const uint8_t *)buf, len) == known[_i].valid);
         }
     }
@@ -80,8 +85,10 @@ START_TEST(simd_agrees_with_scalar)
             } else
                 buf[i] = pool[(state >> 20) % sizeof pool];
         }
-        bool simd = bsg__utf8_valid(buf, n), scalar = bsg__utf8_valid_scalar(buf, n);
-        disagreements += simd != scalar;
+        bool scalar = bsg__utf8_valid_scalar(buf, n);
+        disagreements += bsg__utf8_valid(buf, n) != scalar;
+        disagreements += bsg__utf8_valid_using(buf, n, 1) != scalar;
+        disagreements += bsg__utf8_valid_using(buf, n, 2) != scalar;
         valid += scalar;
     }
     ck_assert_int_eq(disagreements, 0);

@@ -16,6 +16,7 @@ install_deps() {
     for p in "${PACKAGES[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
     done
+    command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
     if [ ${#missing[@]} -gt 0 ]; then
         echo "== installing: ${missing[*]}"
         as_root apt-get update -qq
@@ -51,7 +52,16 @@ example() {
     build/examples/validate-example examples/conversation.bsg
 }
 
+# The Node packages the differential test runs against (real Mongoose 9).
+node_deps() {
+    if [ -f tests/mongoose/package-lock.json ]; then
+        echo "== npm ci (tests/mongoose)"
+        npm ci --prefix tests/mongoose --no-audit --no-fund --loglevel=error
+    fi
+}
+
 run_tests() {
+    node_deps
     echo "== gcc build, -Dwerror=true"
     configure build -Dwerror=true
     meson test -C build --print-errorlogs

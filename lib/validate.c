@@ -1065,9 +1065,10 @@ static uint32_t discriminate(vstate *v, uint32_t node, const elem *e)
             return node;
         bool hit = (uint32_t)(nul - p) == d->key_len && memcmp(p, s->pool + d->key, d->key_len) == 0;
         p = nul + 1;
-        vstate quiet = *v;
-        quiet.stop = true; /* malformed() is then silent */
-        uint32_t n = value_length(&quiet, type, p, (uint32_t)(end - p));
+        bool was_stopped = v->stop;
+        v->stop = true; /* malformed() is then silent */
+        uint32_t n = value_length(v, type, p, (uint32_t)(end - p));
+        v->stop = was_stopped;
         if (n == UINT32_MAX)
             return node;
         if (hit) {

@@ -56,6 +56,10 @@ void bsg__clint(bsg__compiler *c, uint32_t offset, const char *code,
                 const char *hint, const char *fmt, ...)
 {
     bsg_schema *s = c->s;
+    /* A schema compiled for several uses reports each finding once. */
+    for (size_t i = 0; i < s->nlints; i++)
+        if (s->lints[i].offset == offset && strcmp(s->lints[i].code, code) == 0)
+            return;
     BSG__GROW(s->lints, c->cap_lints, s->nlints + 1);
     bsg_diag *d = &s->lints[s->nlints++];
     char msg[512];
@@ -229,8 +233,13 @@ static void collect_fields(bsg__compiler *c, const bsg__ctx *ctx,
             return;
         }
         if (strcmp(m->key, "_id") == 0 && m->value->kind == BSG__AST_BOOL) {
-            if (!m->value->u.boolean)
-                *id_off = true;
+            if (m->value->u.boolean) {
+                bsg__cerror(c, m->value->offset, "bad-type", "`_id: true` is not a type");
+                bsg__chint(c, "subdocuments get an `_id` by default; write `_id: false` to "
+                              "turn it off, or give its type");
+                return;
+            }
+            *id_off = true;
             continue;
         }
         if (strchr(m->key, '.') || m->key[0] == '$') {
@@ -334,6 +343,35 @@ static void suggest_type(bsg__compiler *c, const char *word)
                       "declared schema");
 }
 
+/* A path whose type is a declared schema gets its own node, so that its
+   options (`required`, validators) stay on this path. The node takes the
+   schema's shape once every schema is compiled (the schema may still be
+   compiling: recursion). */
+static uint32_t alias_of(bsg__compiler *c, uint32_t target)
+{
+    if (target == BSG__NONE)
+        return BSG__NONE;
+    uint32_t node = bsg__node_new(c, BSG__T_EMBEDDED);
+    BSG__GROW(c->aliases, c->cap_aliases, c->naliases + 2);
+    c->aliases[c->naliases++] = node;
+    c->aliases[c->naliases++] = target;
+    return node;
+}
+
+static void resolve_aliases(bsg__compiler *c)
+{
+    for (size_t i = 0; i < c->naliases; i += 2) {
+        bsg__node *alias = &c->s->nodes[c->aliases[i]];
+        const bsg__node *t = &c->s->nodes[c->aliases[i + 1]];
+        bsg__node keep = *alias;
+        *alias = *t;
+        alias->flags = (uint8_t)((t->flags & ~BSG__F_REQUIRED) | (keep.flags & BSG__F_REQUIRED));
+        alias->checks = keep.checks;
+        alias->nchecks = keep.nchecks;
+        alias->req_msg = keep.req_msg;
+    }
+}
+
 /* A node for a type named on its own. `Array` and `Map` without an element
    type hold Mixed (an `of` option may replace it). */
 static uint32_t named_type_node(bsg__compiler *c, bsg__type t)
@@ -342,6 +380,7 @@ static uint32_t named_type_node(bsg__compiler *c, bsg__type t)
     if (t == BSG__T_ARRAY || t == BSG__T_MAP) {
         uint32_t elem = bsg__node_new(c, BSG__T_MIXED);
         c->s->nodes[node].elem = elem;
+        c->s->nodes[node].flags |= BSG__F_IMPLICIT_ELEM;
     }
     return node;
 }
@@ -375,7 +414,7 @@ static uint32_t compile_type_ref(bsg__compiler *c, const char *ref, uint32_t off
     if (!last) {
         int d = find_decl(c, ref);
         if (d >= 0)
-            return compile_decl(c, d, VARIANT_EMBEDDED);
+            return alias_of(c, compile_decl(c, d, VARIANT_EMBEDDED));
         if (bsg__type_lookup(ref, false, &t)) {
             if (t == BSG__T_MIXED)
                 bsg__clint(c, offset, "mixed-path",
@@ -398,8 +437,11 @@ static uint32_t compile_type_ref(bsg__compiler *c, const char *ref, uint32_t off
     size_t plen = (size_t)(last - ref);
     bool types_prefix = plen >= 5 && strncmp(last - 5, "Types", 5) == 0 &&
                         (plen == 5 || last[-6] == '.');
-    bool schema_prefix = (plen == 6 && strncmp(ref, "Schema", 6) == 0) ||
-                         (plen == 8 && strncmp(ref, "mongoose", 8) == 0);
+    /* Mongoose's Schema has ObjectId beside Types; mongoose has ObjectId and Mixed. */
+    bool schema_prefix = ((plen == 6 && strncmp(ref, "Schema", 6) == 0) ||
+                          (plen == 8 && strncmp(ref, "mongoose", 8) == 0)) &&
+                         (strcmp(last + 1, "ObjectId") == 0 ||
+                          (plen == 8 && strcmp(last + 1, "Mixed") == 0));
     if ((types_prefix || schema_prefix) && bsg__type_lookup(last + 1, false, &t)) {
         lint_nest_spelling(c, ref, offset, path);
         if (t == BSG__T_MIXED)
@@ -489,6 +531,23 @@ static uint32_t compile_type_value(bsg__compiler *c, const bsg__ctx *ctx,
     }
 }
 
+/* An Array or Map nobody gave an element type holds Mixed values. */
+static void lint_implicit_element(bsg__compiler *c, uint32_t node, uint32_t offset,
+                                  const char *path)
+{
+    if (c->failed || node == BSG__NONE || !(c->s->nodes[node].flags & BSG__F_IMPLICIT_ELEM))
+        return;
+    bool map = c->s->nodes[node].type == BSG__T_MAP;
+    for (size_t i = 0; i < c->s->nlints; i++)
+        if (c->s->lints[i].offset == offset && strcmp(c->s->lints[i].code, "nest-mixed") == 0)
+            return; /* that finding already says the elements are not checked */
+    bsg__clint(c, offset, "mixed-path",
+               map ? "declare the value type: `{ type: Map, of: T }`"
+                   : "declare the element type: `[T]` or `{ type: Array, of: T }`",
+               "`%s` is %s of Mixed: its %s are not checked", path,
+               map ? "a Map" : "an array", map ? "values" : "elements");
+}
+
 uint32_t bsg__compile_path(bsg__compiler *c, const bsg__ctx *ctx,
                            const bsg__ast_node *def, const char *path)
 {
@@ -496,6 +555,7 @@ uint32_t bsg__compile_path(bsg__compiler *c, const bsg__ctx *ctx,
         return BSG__NONE;
     if (def->kind != BSG__AST_OBJECT || def->u.object.count == 0) {
         uint32_t node = compile_type_value(c, ctx, def, path);
+        lint_implicit_element(c, node, def->offset, path);
         if (!c->failed && c->s->nodes[node].type == BSG__T_UNION) {
             bsg__cerror(c, def->offset, "union-of", "a Union needs its member types in `of`");
             bsg__chint(c, "write `{ type: Schema.Types.Union, of: [Number, String] }`");
@@ -507,6 +567,7 @@ uint32_t bsg__compile_path(bsg__compiler *c, const bsg__ctx *ctx,
     uint32_t node = compile_type_value(c, ctx, bsg__ast_get(def, ctx->type_key), path);
     if (!c->failed)
         bsg__apply_options(c, ctx, node, def, path);
+    lint_implicit_element(c, node, bsg__ast_get(def, ctx->type_key)->offset, path);
     if (!c->failed && c->s->nodes[node].type == BSG__T_UNION && c->s->nodes[node].count == 0) {
         bsg__cerror(c, bsg__ast_get(def, ctx->type_key)->offset, "union-of",
                     "a Union needs its member types in `of`");
@@ -830,6 +891,9 @@ static bsg_schema *compile_file(const bsg__source *src, const bsg__ast_file *fil
             s, bsg__pool_add(&c, c.decls[i].ast->name, strlen(c.decls[i].ast->name)),
             root};
     }
+    if (!c.failed)
+        resolve_aliases(&c);
+    bsg__free(c.aliases);
     bsg__free(c.decls);
     bsg__arena_destroy(&c.scratch);
     if (c.failed) {

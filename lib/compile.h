@@ -56,6 +56,8 @@ typedef struct bsg__compiler {
         cap_enum, cap_rx, cap_users, cap_discs, cap_dvals, cap_members, cap_lints;
     bsg__decl *decls;
     size_t ndecls;
+    uint32_t *aliases; /* pairs (alias node, declared schema node) */
+    size_t naliases, cap_aliases;
 } bsg__compiler;
 
 /* Errors and lints. */

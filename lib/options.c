@@ -7,6 +7,7 @@
 #include "compile.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -123,9 +124,17 @@ static void opt_required(opt_state *st, const bsg__ast_member *m)
     const bsg__ast_node *v = value_and_message(st, m, &msg);
     if (!v)
         return;
+    if (v->kind == BSG__AST_OBJECT) { /* { isRequired: true, message: '…' } */
+        const bsg__ast_node *is = bsg__ast_get(v, "isRequired");
+        const bsg__ast_node *text = bsg__ast_get(v, "message");
+        if (text && text->kind == BSG__AST_STRING)
+            msg = bsg__pool_add(st->c, text->u.string.text, text->u.string.len);
+        v = is ? is : v;
+    }
     if (v->kind != BSG__AST_BOOL) {
         bsg__cerror(st->c, v->offset, "bad-option",
-                    "`required` takes true, false or [true, 'message'], not %s",
+                    "`required` takes true, false, [true, 'message'] or { isRequired, "
+                    "message }, not %s",
                     bsg__ast_describe(v));
         if (v->kind == BSG__AST_STRING)
             bsg__chint(st->c, "write `required: [true, '%s']`", v->u.string.text);
@@ -149,6 +158,23 @@ static bool enum_type_ok(opt_state *st, uint32_t offset)
     return false;
 }
 
+/* A string JavaScript's Number() reads as a finite number (decimal only). */
+static bool numeric_string(const char *text, double *out)
+{
+    char *end;
+    while (*text == ' ' || *text == '\t')
+        text++;
+    if (!*text)
+        return false;
+    double d = strtod(text, &end);
+    while (*end == ' ' || *end == '\t')
+        end++;
+    if (*end || d != d)
+        return false;
+    *out = d;
+    return true;
+}
+
 static void enum_add_value(opt_state *st, const bsg__ast_node *v, bsg__check *ck)
 {
     bsg__compiler *c = st->c;
@@ -167,12 +193,33 @@ static void enum_add_value(opt_state *st, const bsg__ast_node *v, bsg__check *ck
             (bsg__strref){bsg__pool_add(c, v->u.string.text, v->u.string.len),
                           (uint32_t)v->u.string.len};
     } else {
-        if (v->kind != BSG__AST_NUMBER)
+        double num;
+        if (v->kind == BSG__AST_NUMBER) {
+            num = v->u.number.value;
+        } else if (v->kind == BSG__AST_STRING && numeric_string(v->u.string.text, &num)) {
+            /* Mongoose casts enum values to Number when the schema is built. */
+        } else {
             return; /* TS numeric enums carry reverse-mapped names: skip them */
+        }
         BSG__GROW(s->enum_nums, c->cap_enum, s->nenum_nums + 1);
-        s->enum_nums[s->nenum_nums++] = v->u.number.value;
+        s->enum_nums[s->nenum_nums++] = num;
     }
     ck->count++;
+}
+
+/* The list of enum values in any of Mongoose's forms; sets *msg for
+   `{ values, message }`. */
+static const bsg__ast_node *enum_values(opt_state *st, const bsg__ast_node *v, uint32_t *msg)
+{
+    if (v->kind != BSG__AST_OBJECT)
+        return v;
+    const bsg__ast_node *values = bsg__ast_get(v, "values");
+    const bsg__ast_node *text = bsg__ast_get(v, "message");
+    if (!values || values->kind != BSG__AST_ARRAY)
+        return v; /* any other object is a TypeScript enum: its values are the list */
+    if (text && text->kind == BSG__AST_STRING)
+        *msg = bsg__pool_add(st->c, text->u.string.text, text->u.string.len);
+    return values;
 }
 
 static void opt_enum(opt_state *st, const bsg__ast_member *m)
@@ -180,38 +227,23 @@ static void opt_enum(opt_state *st, const bsg__ast_member *m)
     bsg__compiler *c = st->c;
     if (!enum_type_ok(st, m->offset))
         return;
-    const bsg__ast_node *v = m->value;
-    bsg__check *ck = add_check(st, target_list(st),
-                               target_type(st) == BSG__T_STRING ? BSG__C_ENUM_STR
-                                                                : BSG__C_ENUM_NUM);
+    check_list *list = target_list(st);
+    bsg__check *ck = add_check(st, list, target_type(st) == BSG__T_STRING ? BSG__C_ENUM_STR
+                                                                          : BSG__C_ENUM_NUM);
     ck->first = (uint32_t)(ck->kind == BSG__C_ENUM_STR ? c->s->nenum_strs : c->s->nenum_nums);
-    if (v->kind == BSG__AST_OBJECT) {
-        const bsg__ast_node *values = NULL;
-        for (size_t i = 0; i < v->u.object.count; i++) {
-            const bsg__ast_member *e = &v->u.object.members[i];
-            if (strcmp(e->key, "values") == 0)
-                values = e->value;
-            else if (strcmp(e->key, "message") == 0 && e->value->kind == BSG__AST_STRING)
-                ck->msg = bsg__pool_add(c, e->value->u.string.text, e->value->u.string.len);
-        }
-        if (values && values->kind == BSG__AST_ARRAY) {
-            v = values;
-        } else {
-            /* Any other object is a TypeScript enum: its values are the list. */
-            for (size_t i = 0; i < v->u.object.count && !c->failed; i++)
-                enum_add_value(st, v->u.object.members[i].value, ck);
-            st->enum_def = m->value;
-            return;
-        }
-    } else if (v->kind != BSG__AST_ARRAY) {
-        /* `enum: 'a'` is Mongoose's one-value form. */
-        enum_add_value(st, v, ck);
-        st->enum_def = m->value;
-        return;
+    const bsg__ast_node *v = enum_values(st, m->value, &ck->msg);
+    if (v->kind == BSG__AST_ARRAY) {
+        for (size_t i = 0; i < v->u.array.count && !c->failed; i++)
+            enum_add_value(st, v->u.array.items[i], ck);
+    } else if (v->kind == BSG__AST_OBJECT) {
+        for (size_t i = 0; i < v->u.object.count && !c->failed; i++)
+            enum_add_value(st, v->u.object.members[i].value, ck);
+    } else {
+        enum_add_value(st, v, ck); /* `enum: 'a'`: Mongoose's one-value form */
     }
-    for (size_t i = 0; i < v->u.array.count && !c->failed; i++)
-        enum_add_value(st, v->u.array.items[i], ck);
     st->enum_def = v;
+    if (ck->count == 0)
+        list->count--; /* Mongoose installs no validator for an empty enum */
 }
 
 /* MARK: - min / max */
@@ -323,7 +355,7 @@ static void opt_min_max(opt_state *st, const bsg__ast_member *m, bool is_min)
     if (t == BSG__T_DATE) {
         if (!date_bound(st, m, v, &ck))
             return;
-        if (!ck.now && ck.num == 0) {
+        if (v->kind == BSG__AST_NUMBER && ck.num == 0) {
             /* Mongoose installs a Date bound only when it is truthy. */
             bsg__clint(c, v->offset, "date-bound-zero",
                        "write a real bound, e.g. '1970-01-01T00:00:00.001Z', or remove it",
@@ -560,8 +592,13 @@ static void opt_union(opt_state *st, const bsg__ast_member *m)
         return;
     }
     uint32_t *tmp = bsg__arena_alloc(&c->scratch, of->u.array.count * sizeof *tmp);
-    for (size_t i = 0; i < of->u.array.count && !c->failed; i++)
-        tmp[i] = bsg__compile_path(c, st->ctx, of->u.array.items[i], st->path);
+    for (size_t i = 0; i < of->u.array.count && !c->failed; i++) {
+        const bsg__ast_node *item = of->u.array.items[i];
+        /* Mongoose makes an object member Mixed rather than a nested path. */
+        bool pojo = item->kind == BSG__AST_OBJECT && !bsg__ast_get(item, st->ctx->type_key);
+        tmp[i] = pojo ? bsg__node_new(c, BSG__T_MIXED)
+                      : bsg__compile_path(c, st->ctx, item, st->path);
+    }
     if (c->failed)
         return;
     bsg_schema *s = c->s;
@@ -600,6 +637,7 @@ static void opt_of(opt_state *st, const bsg__ast_member *m, const bsg__ast_node 
         }
         n = node_at(st, st->node);
         n->elem = elem;
+        n->flags &= (uint8_t)~BSG__F_IMPLICIT_ELEM;
         st->target = n->type == BSG__T_ARRAY ? elem : st->node;
         return;
     }
@@ -765,7 +803,15 @@ void bsg__apply_options(bsg__compiler *c, const bsg__ctx *ctx, uint32_t node,
             type_val = def->u.object.members[i].value;
     for (size_t i = 0; i < def->u.object.count && !c->failed; i++) {
         const bsg__ast_member *m = &def->u.object.members[i];
-        if (strcmp(m->key, ctx->type_key) != 0)
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(def->u.object.members[j].key, m->key) == 0) {
+                bsg__cerror(c, m->offset, "duplicate-option", "option `%s` is given twice",
+                            m->key);
+                bsg__chint(c, "JavaScript keeps only the last one; remove one of them");
+                break;
+            }
+        }
+        if (!c->failed && strcmp(m->key, ctx->type_key) != 0)
             dispatch(&st, m, type_val);
     }
     if (!c->failed)

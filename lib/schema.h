@@ -19,6 +19,7 @@ enum {
     BSG__F_HAS_REQUIRED = 1u << 1,  /* objects: some field must be reported when missing */
     BSG__F_UUID_STRICT = 1u << 2,   /* UUID: subtype 4, 16 bytes */
     BSG__F_ID_FIELD = 1u << 3,      /* the `_id` of a model root: server rules apply */
+    BSG__F_IMPLICIT_ELEM = 1u << 4, /* Array or Map whose Mixed element nobody declared */
 };
 
 /* A schema path. Objects (EMBEDDED, NESTED, and model roots, which are

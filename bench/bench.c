@@ -4,7 +4,8 @@
  *
  * For each corpus (see corpus.c) every method reads the same contiguous
  * buffer of documents. A method's figure is the best of several repetitions,
- * each of enough passes over the corpus to last --min-time seconds. The
+ * each of enough passes over the corpus to last --min-time seconds, taken
+ * round-robin with the other methods'. The
  * bsonguard rows also count heap allocations per valid document through a
  * counting allocator installed with bson_mem_set_vtable(), which bsonguard
  * allocates through (DESIGN.md section 7: none while a document is valid).
@@ -22,12 +23,12 @@
 
 #include <bson/bson.h>
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 /* MARK: - Counting allocator */
 
@@ -195,8 +196,8 @@ static const char *const METHOD_IDS[M_COUNT] = {
 typedef struct measure {
     bool done;
     const char *label;
-    uint64_t passes; /* per repetition */
-    double best;     /* seconds for `passes` passes */
+    uint64_t passes; /* in the best repetition */
+    double best;     /* seconds the best repetition took */
     double docs_per_s, mb_per_s;
     double allocs_per_doc;
     uint64_t rejected; /* validators: documents rejected in the warm-up pass */
@@ -211,36 +212,45 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Warm up, calibrate the passes per repetition, then keep the best of
-   cfg->reps repetitions. Allocations are counted over all repetitions. */
-static measure run_method(const char *label, pass_fn fn, const pass_ctx *ctx,
-                          const bench_cfg *cfg)
+/* One method while a corpus is measured. */
+typedef struct method_run {
+    pass_fn fn;
+    pass_ctx ctx;
+    measure *m;
+    uint64_t total_passes; /* over all repetitions */
+    uint64_t allocs;       /* over all repetitions */
+    double best_rate;      /* passes per second */
+} method_run;
+
+/* One repetition: whole passes until cfg->min_time has elapsed. Checking the
+   clock between passes, rather than calibrating a pass count up front, keeps
+   every repetition long enough on a busy machine. */
+static void run_repetition(method_run *mr, const bench_cfg *cfg)
 {
-    measure m = {.done = true, .label = label};
-    const bench_corpus *c = ctx->corpus;
-
-    m.rejected = fn(ctx);
-    double t0 = now_seconds();
-    g_sink += fn(ctx);
-    double one = now_seconds() - t0;
-    double want = cfg->min_time / (one > 1e-9 ? one : 1e-9);
-    m.passes = want < 1.0 ? 1 : want > 1e9 ? 1000000000u : (uint64_t)ceil(want);
-
-    g_allocs = 0;
-    m.best = INFINITY;
-    for (unsigned rep = 0; rep < cfg->reps; rep++) {
-        t0 = now_seconds();
-        for (uint64_t p = 0; p < m.passes; p++)
-            g_sink += fn(ctx);
-        double t = now_seconds() - t0;
-        if (t < m.best)
-            m.best = t;
+    uint64_t passes = 0, allocs = g_allocs;
+    double t0 = now_seconds(), t;
+    do {
+        g_sink += mr->fn(&mr->ctx);
+        passes++;
+        t = now_seconds() - t0;
+    } while (t < cfg->min_time);
+    mr->allocs += g_allocs - allocs;
+    mr->total_passes += passes;
+    if ((double)passes / t > mr->best_rate) {
+        mr->best_rate = (double)passes / t;
+        mr->m->passes = passes;
+        mr->m->best = t;
     }
-    double docs = (double)c->count * (double)m.passes;
-    m.docs_per_s = docs / m.best;
-    m.mb_per_s = (double)c->size * (double)m.passes / m.best / 1e6;
-    m.allocs_per_doc = (double)g_allocs / (docs * cfg->reps);
-    return m;
+}
+
+static void finish_measure(const method_run *mr)
+{
+    const bench_corpus *c = mr->ctx.corpus;
+    measure *m = mr->m;
+    m->docs_per_s = (double)c->count * mr->best_rate;
+    m->mb_per_s = (double)c->size * mr->best_rate / 1e6;
+    m->allocs_per_doc =
+        (double)mr->allocs / ((double)c->count * (double)mr->total_passes);
 }
 
 /* MARK: - Validity of the corpus */
@@ -329,7 +339,9 @@ typedef struct corpus_run {
     bsg_schema *schema;
     const bsg_model *model, *alt;
     bsg_result *result; /* one, reused by every validation of this corpus */
+    char label[2][64];  /* "bsonguard <Model>" for the two bsonguard rows */
     double compile_us;
+    uint64_t compile_allocs; /* shows the counting allocator sees bsonguard */
     measure m[M_COUNT];
 } corpus_run;
 
@@ -369,7 +381,9 @@ static bool prepare_corpus(corpus_run *run, const bench_cfg *cfg)
         fprintf(stderr, "[%s] generating %zu documents...\n", spec->name, count);
     bench_corpus_generate(&run->corpus, spec, count);
 
+    g_allocs = 0;
     run->schema = compile_spec(spec, &run->compile_us);
+    run->compile_allocs = g_allocs;
     if (!run->schema)
         return false;
     run->model = find_model(run->schema, spec, spec->model);
@@ -393,7 +407,9 @@ static void release_corpus(corpus_run *run)
     bench_corpus_free(&run->corpus);
 }
 
-/* Time every method over the prepared corpus. */
+/* Time every method over the prepared corpus: one warm-up pass each, then
+   the repetitions round-robin, so that a method is not favoured by running
+   while the machine happens to be quiet. The best repetition counts. */
 static void measure_corpus(corpus_run *run, const bench_cfg *cfg)
 {
     const bench_spec *spec = run->spec;
@@ -402,7 +418,6 @@ static void measure_corpus(corpus_run *run, const bench_cfg *cfg)
         fprintf(stderr, "bsonguard-bench: out of memory\n");
         exit(1);
     }
-    pass_ctx ctx = {&run->corpus, run->model, run->result, scratch};
     static const struct {
         method_kind kind;
         const char *label;
@@ -412,20 +427,40 @@ static void measure_corpus(corpus_run *run, const bench_cfg *cfg)
         {M_VALIDATE_NONE, "bson_validate (flags 0)", pass_validate_none},
         {M_VALIDATE_ALL, "bson_validate (all flags)", pass_validate_all},
         {M_WALK, "bson_iter walk (baseline)", pass_walk},
-        {M_BSONGUARD, "bsonguard bsg_validate", pass_bsonguard},
+        {M_BSONGUARD, NULL, pass_bsonguard},
+        {M_BSONGUARD_ALT, NULL, pass_bsonguard},
     };
+    method_run mr[M_COUNT];
+    size_t n = 0;
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        if (!cfg->json)
-            fprintf(stderr, "[%s] %s\n", spec->name, rows[i].label);
-        run->m[rows[i].kind] = run_method(rows[i].label, rows[i].fn, &ctx, cfg);
+        const char *label = rows[i].label;
+        const bsg_model *model = run->model;
+        if (rows[i].kind == M_BSONGUARD || rows[i].kind == M_BSONGUARD_ALT) {
+            bool alt = rows[i].kind == M_BSONGUARD_ALT;
+            if (alt && !run->alt)
+                continue;
+            model = alt ? run->alt : run->model;
+            snprintf(run->label[alt], sizeof run->label[alt], "bsonguard %s",
+                     alt ? spec->alt_model : spec->model);
+            label = run->label[alt];
+        }
+        measure *m = &run->m[rows[i].kind];
+        mr[n] = (method_run){rows[i].fn, {&run->corpus, model, run->result, scratch},
+                             m, 0, 0, 0};
+        m->done = true;
+        m->label = label;
+        m->rejected = mr[n].fn(&mr[n].ctx);
+        n++;
     }
-    if (run->alt) {
-        ctx.model = run->alt;
+    for (unsigned rep = 0; rep < cfg->reps; rep++) {
         if (!cfg->json)
-            fprintf(stderr, "[%s] %s\n", spec->name, spec->alt_label);
-        run->m[M_BSONGUARD_ALT] =
-            run_method(spec->alt_label, pass_bsonguard, &ctx, cfg);
+            fprintf(stderr, "[%s] repetition %u of %u\n", spec->name, rep + 1,
+                    cfg->reps);
+        for (size_t i = 0; i < n; i++)
+            run_repetition(&mr[i], cfg);
     }
+    for (size_t i = 0; i < n; i++)
+        finish_measure(&mr[i]);
     free(scratch);
 }
 
@@ -477,6 +512,20 @@ static const char *group_digits(double v, char buf[32])
     return buf;
 }
 
+/* The 1-minute load average, or -1: figures taken on a busy machine are
+   lower and noisier, and the report says so. */
+static double load_average(void)
+{
+    FILE *f = fopen("/proc/loadavg", "r");
+    double load = -1;
+    if (f) {
+        if (fscanf(f, "%lf", &load) != 1)
+            load = -1;
+        fclose(f);
+    }
+    return load;
+}
+
 static void print_cpu(FILE *out)
 {
     FILE *f = fopen("/proc/cpuinfo", "r");
@@ -501,9 +550,12 @@ static void print_table(const corpus_run *run, const bench_cfg *cfg)
     const bench_corpus *c = &run->corpus;
     printf("\n== %s: %s\n", spec->name, spec->about);
     printf("   %zu documents, %.2f MB, avg %.0f B, max %zu B, max depth %u; "
-           "model %s compiled in %.0f us\n",
+           "schema compiled in %.0f us, %llu allocations\n",
            c->count, (double)c->size / 1e6, (double)c->size / (double)c->count,
-           c->max_doc, c->max_depth, spec->model, run->compile_us);
+           c->max_doc, c->max_depth, run->compile_us,
+           (unsigned long long)run->compile_allocs);
+    if (spec->alt_model)
+        printf("   %s: %s\n", spec->alt_model, spec->alt_about);
     printf("   %-28s %14s %10s %10s %9s %11s %9s\n", "method", "docs/s",
            "ns/doc", "MB/s", "vs walk", "allocs/doc", "passes");
     for (int k = 0; k < M_COUNT; k++) {
@@ -531,31 +583,34 @@ static void print_targets(const corpus_run *runs, size_t n)
             const char *model = k == M_BSONGUARD ? run->spec->model
                                                  : run->spec->alt_model;
             double r = ratio_of(run, k), want = target_ratio(run->spec);
-            printf("   %-13s %-12s speed ratio %6.2fx   target >= %.1fx   %s\n",
+            printf("   %-13s %-12s speed ratio %7.3fx   target >= %.1fx   %s\n",
                    run->spec->name, model, r, want, pass_word(r >= want));
-            printf("   %-13s %-12s allocs/doc  %7.3g   target 0         %s\n",
+            printf("   %-13s %-12s allocs/doc  %8.3g   target 0         %s\n",
                    run->spec->name, model, m->allocs_per_doc,
                    pass_word(m->allocs_per_doc == 0.0));
         }
     }
 }
 
-static void print_json(const corpus_run *runs, size_t n, const bench_cfg *cfg)
+static void print_json(const corpus_run *runs, size_t n, const bench_cfg *cfg,
+                       double load_start)
 {
     bool all_pass = true;
     printf("{\"bsonguard\":\"%s\",\"libbson\":\"%s\",\"quick\":%s,"
-           "\"reps\":%u,\"min_time_s\":%g,\"corpora\":[",
+           "\"reps\":%u,\"min_time_s\":%g,\"loadavg_start\":%.2f,"
+           "\"loadavg_end\":%.2f,\"corpora\":[",
            bsg_version(), bson_get_version(), cfg->quick ? "true" : "false",
-           cfg->reps, cfg->min_time);
+           cfg->reps, cfg->min_time, load_start, load_average());
     for (size_t i = 0; i < n; i++) {
         const corpus_run *run = &runs[i];
         const bench_corpus *c = &run->corpus;
         printf("%s{\"name\":\"%s\",\"model\":\"%s\",\"docs\":%zu,\"bytes\":%zu,"
                "\"avg_doc_bytes\":%.1f,\"max_doc_bytes\":%zu,\"max_depth\":%u,"
-               "\"compile_us\":%.1f,\"methods\":[",
+               "\"compile_us\":%.1f,\"compile_allocs\":%llu,\"methods\":[",
                i ? "," : "", run->spec->name, run->spec->model, c->count,
                c->size, (double)c->size / (double)c->count, c->max_doc,
-               c->max_depth, run->compile_us);
+               c->max_depth, run->compile_us,
+               (unsigned long long)run->compile_allocs);
         bool first = true;
         for (int k = 0; k < M_COUNT; k++) {
             const measure *m = &run->m[k];
@@ -718,6 +773,8 @@ int main(int argc, char **argv)
     if (cfg.write_dir)
         return write_corpora(&cfg);
 
+    double load_start = load_average();
+
     /* Check every corpus before timing any, so that all the documents the
        validator wrongly rejects are reported in one run. */
     corpus_run runs[sizeof cfg.selected / sizeof cfg.selected[0]];
@@ -743,7 +800,7 @@ int main(int argc, char **argv)
     }
 
     if (ok && cfg.json) {
-        print_json(runs, nruns, &cfg);
+        print_json(runs, nruns, &cfg, load_start);
     } else if (ok) {
         printf("bsonguard %s, libbson %s; best of %u repetitions of >= %.2f s; "
                "MB = 10^6 bytes\n",
@@ -752,7 +809,10 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < nruns; i++)
             print_table(&runs[i], &cfg);
         print_targets(runs, nruns);
-        printf("\npeak RSS: %.1f MB\n", (double)peak_rss_kb() / 1024.0);
+        printf("\npeak RSS: %.1f MB; load average %.2f at the start, %.2f at "
+               "the end (%ld CPUs)\n",
+               (double)peak_rss_kb() / 1024.0, load_start, load_average(),
+               sysconf(_SC_NPROCESSORS_ONLN));
     }
     for (size_t i = 0; i < nruns; i++)
         release_corpus(&runs[i]);

@@ -38,7 +38,7 @@ typedef struct bench_spec {
     const char *schema;      /* .bsg source, NUL-terminated */
     const char *model;       /* the model every document must satisfy */
     const char *alt_model;   /* a second model over the same bytes, or NULL */
-    const char *alt_label;   /* how the report names the second model */
+    const char *alt_about;   /* what the second model changes, for the report */
     size_t full_count;       /* documents in a normal run */
     size_t quick_count;      /* documents with --quick */
     uint64_t seed;

@@ -147,7 +147,8 @@ static void json_escape(bsg_result *r, const char *s, size_t n)
 static void print_double(bsg_result *r, double d, bool raw)
 {
     if (isnan(d)) {
-        bsg__text_add(r, raw ? "NaN" : "{\"$numberDouble\":\"NaN\"}", raw ? 3 : 24);
+        const char *nan = raw ? "NaN" : "{\"$numberDouble\":\"NaN\"}";
+        bsg__text_add(r, nan, strlen(nan));
         return;
     }
     if (isinf(d)) {

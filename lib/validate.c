@@ -149,7 +149,7 @@ static size_t render_path(vstate *v, const elem *leaf)
    template; each placeholder is replaced at its first occurrence only, as
    Mongoose's String#replace does. */
 typedef struct tmpl_args {
-    const char *path;
+    size_t path; /* offset of the rendered path in the result's text */
     const elem *e;
     const char *kind;
     const char *bound_name; /* "MIN", "MAX", "MINLENGTH", "MAXLENGTH" */
@@ -163,13 +163,23 @@ static void put_value(vstate *v, const tmpl_args *a)
 {
     if (!a->e)
         return;
-    if (a->cut_value && a->e->type == 0x02 && rd32(a->e->val) - 1 > 30) {
-        uint32_t n = 30;
-        while (n > 0 && (a->e->val[4 + n] & 0xC0) == 0x80)
-            n--;
-        bsg__text_add(v->r, (const char *)a->e->val + 4, n);
-        bsg__text_add(v->r, "...", 3);
-        return;
+    if (a->cut_value && a->e->type == 0x02) {
+        /* Mongoose shows at most 30 UTF-16 units, then "...". */
+        const uint8_t *str = a->e->val + 4;
+        uint32_t len = rd32(a->e->val) - 1, n = 0, units = 0;
+        while (n < len) {
+            uint32_t width = str[n] < 0x80 ? 1 : str[n] < 0xE0 ? 2 : str[n] < 0xF0 ? 3 : 4;
+            uint32_t u = width == 4 ? 2 : 1;
+            if (units + u > 30)
+                break;
+            units += u;
+            n += width;
+        }
+        if (n < len) {
+            bsg__text_add(v->r, (const char *)str, n);
+            bsg__text_add(v->r, "...", 3);
+            return;
+        }
     }
     bsg__print_value(v->r, a->e->type, a->e->val, a->e->vlen, !a->quote_value);
 }
@@ -203,7 +213,7 @@ static size_t render_template(vstate *v, const char *t, const tmpl_args *a)
         }
         done |= 1u << which;
         switch (which) {
-        case 0: bsg__text_add(r, a->path, strlen(a->path)); break;
+        case 0: bsg__text_add(r, r->text + a->path, strlen(r->text + a->path)); break;
         case 1: put_value(v, a); break;
         case 2:
         case 3: bsg__text_add(r, a->kind, strlen(a->kind)); break;
@@ -235,14 +245,13 @@ static void report(vstate *v, bsg_kind kind, const elem *e, const char *expected
     tmpl_args local = {0};
     if (!a)
         a = &local;
-    a->path = r->text + path;
+    a->path = path;
     a->e = e;
     a->kind = bsg_kind_name(kind);
     size_t value = r->text_len;
     if (e && e->type != 0x0A)
         bsg__print_value(r, e->type, e->val, e->vlen, false);
     bsg__text_end(r, value);
-    a->path = r->text + path; /* the text may have moved */
     size_t message = render_template(v, msg, a);
     bsg_error *err = &r->errors[r->count++];
     err->kind = kind;
@@ -492,14 +501,14 @@ static bool may_descend(vstate *v, const elem *e)
     return false;
 }
 
+/* Per-depth scratch, allocated once per result for every depth the
+   validator can reach, so pointers into it stay valid. */
 static bsg__level *level(vstate *v)
 {
     bsg_result *r = v->r;
-    if (v->depth >= r->nlevels) {
-        size_t n = v->depth + 8;
-        r->levels = bsg__realloc(r->levels, n * sizeof *r->levels);
-        memset(r->levels + r->nlevels, 0, (n - r->nlevels) * sizeof *r->levels);
-        r->nlevels = n;
+    if (!r->nlevels) {
+        r->nlevels = SERVER_MAX_DEPTH + 4;
+        r->levels = bsg__calloc(r->nlevels, sizeof *r->levels);
     }
     return &r->levels[v->depth];
 }
@@ -604,6 +613,16 @@ static void key_error(vstate *v, const elem *e, const char *why)
 }
 
 /* MARK: - Walking what the schema does not describe */
+
+static void walk_any(vstate *v, const elem *e, bool is_array);
+
+/* Walk an element's value with its key on the path. */
+static void walk_any_at(vstate *v, const elem *e)
+{
+    push(v, (const char *)e->key, e->klen);
+    walk_any(v, e, e->type == 0x04);
+    pop(v);
+}
 
 /* Well-formedness of an unchecked value: containers are walked, with empty
    and duplicate keys reported (MongoDB's rules hold inside Mixed too). */
@@ -902,7 +921,7 @@ static void walk_map(vstate *v, const bsg__node *n, const elem *e)
             pop(v);
             continue;
         }
-        walk_any(v, &c, false);
+        walk_any_at(v, &c);
     }
 }
 
@@ -1034,12 +1053,12 @@ static bool top_level_rules(vstate *v, const elem *e)
         push(v, "_id", 3);
         report(v, BSG_KIND_SERVER, e, "", msg, NULL);
         pop(v);
-        walk_any(v, e, e->type == 0x04);
+        walk_any_at(v, e);
         return false;
     }
     if (e->klen && e->key[0] == '$') {
         key_error(v, e, "starts with `$`: MongoDB rejects `$`-prefixed names at the top level");
-        walk_any(v, e, false);
+        walk_any_at(v, e);
         return false;
     }
     return true;
@@ -1098,7 +1117,7 @@ static void unknown_field(vstate *v, const bsg__node *n, keyset *ks, const elem 
                "Field `{PATH}` is not in schema and strict mode is set to throw.", NULL);
         pop(v);
     }
-    walk_any(v, e, e->type == 0x04);
+    walk_any_at(v, e);
 }
 
 static void walk_object(vstate *v, uint32_t node, const elem *e)
@@ -1138,7 +1157,7 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
         uint64_t bit = UINT64_C(1) << (i & 63);
         if (seen[i >> 6] & bit) {
             key_error(v, &c, "appears twice in the same document");
-            walk_any(v, &c, c.type == 0x04);
+            walk_any_at(v, &c);
             continue;
         }
         seen[i >> 6] |= bit;
@@ -1205,11 +1224,13 @@ static bool check_frame(vstate *v, const uint8_t *data, size_t len, const bsg_op
         malformed(v, data + n - 1, "document is not terminated by 0x00");
         return false;
     }
-    if (n > o->max_size) {
-        bool server = o->max_size >= SERVER_MAX_SIZE;
+    /* MongoDB's limit always holds; a lower configured cap is a `limit`. */
+    if (n > SERVER_MAX_SIZE || (o->max_size && n > o->max_size)) {
+        bool server = n > SERVER_MAX_SIZE;
+        uint32_t cap = server ? SERVER_MAX_SIZE : o->max_size;
         char msg[160];
         snprintf(msg, sizeof msg, "document is %u bytes, over %s of %u bytes", n,
-                 server ? "MongoDB's limit" : "the configured limit", o->max_size);
+                 server ? "MongoDB's limit" : "the configured limit", cap);
         report(v, server ? BSG_KIND_SERVER : BSG_KIND_LIMIT, NULL, "", msg, NULL);
     }
     return true;

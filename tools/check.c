@@ -162,17 +162,18 @@ static void run(checker *c)
 int cmd_check(const check_opts *o)
 {
     checker c = {.o = o, .status = EXIT_ALL_VALID};
+    int status = EXIT_TROUBLE;
     bsg_schema *schema = cli_load_schema(o->schema);
-    if (!schema)
-        return EXIT_TROUBLE;
-    c.model = pick_model(schema, o);
-    c.res = c.model ? bsg_result_new() : NULL;
-    if (c.res)
-        run(&c);
-    else if (c.model)
-        cli_error("out of memory");
-    int status = c.res ? c.status : EXIT_TROUBLE;
+    if (schema && (c.model = pick_model(schema, o)) != NULL) {
+        c.res = bsg_result_new();
+        if (c.res) {
+            run(&c);
+            status = c.status;
+        } else {
+            cli_error("out of memory");
+        }
+    }
     bsg_result_free(c.res);
     bsg_schema_free(schema);
-    return cli_finish(status);
+    return status;
 }

@@ -37,12 +37,17 @@ static size_t string_end(const char *t, size_t len, size_t i)
     return i < len ? i : len;
 }
 
+static int hex_digit(char c)
+{
+    char l = (char)(c | 0x20);
+    return is_digit(c) ? c - '0' : l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
+}
+
 static int hex4(const char *s)
 {
     int v = 0;
     for (int k = 0; k < 4; k++) {
-        char c = s[k];
-        int d = is_digit(c) ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+        int d = hex_digit(s[k]);
         if (d < 0)
             return -1;
         v = v * 16 + d;
@@ -110,6 +115,7 @@ static bool check_decimal(const char *s, size_t len, size_t at, jtext_problem *p
     if (!buf)
         return true; /* libbson will need more memory than this anyway */
     size_t n = decode(s, len, buf);
+    buf[n] = '\0'; /* libbson's NaN and Infinity checks read up to a NUL */
     bool ok = n <= 0x7FFFFFFF && bson_decimal128_from_string_w_len(buf, (int)n, &dec);
     free(buf);
     if (ok)

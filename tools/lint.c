@@ -41,5 +41,5 @@ int cmd_lint(const lint_opts *o)
     if (o->format == REPORT_TEXT)
         printf("%zu finding%s\n", n, n == 1 ? "" : "s");
     bsg_schema_free(schema);
-    return cli_finish(n ? EXIT_INVALID : EXIT_ALL_VALID);
+    return n ? EXIT_INVALID : EXIT_ALL_VALID;
 }

@@ -156,8 +156,9 @@ static int read_flag(int argc, char **argv, int *i, const char *allowed, flag *f
 {
     const char *arg = argv[*i] + 2, *eq = strchr(arg, '=');
     size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
-    snprintf(f->name, sizeof f->name, "%.*s", (int)(n < sizeof f->name ? n : sizeof f->name - 1), arg);
-    bool known = n < sizeof f->name && takes_value(f->name) && strstr(allowed, f->name);
+    bool fits = n < sizeof f->name;
+    snprintf(f->name, sizeof f->name, "%.*s", (int)(fits ? n : 0), arg);
+    bool known = fits && takes_value(f->name) && strstr(allowed, f->name);
     if (!known) {
         cli_usage_error("unknown option '--%.*s'", (int)n, arg);
         return EXIT_TROUBLE;
@@ -203,6 +204,8 @@ static bool is_option(const char *a)
     return a[0] == '-' && a[1] != '\0';
 }
 
+#define CHECK_FLAGS "schema model format max-errors strict"
+
 static int parse_check(int argc, char **argv, check_opts *o)
 {
     bool only_data = false;
@@ -218,7 +221,7 @@ static int parse_check(int argc, char **argv, check_opts *o)
             return print_help(true, false), EXIT_ALL_VALID;
         else if (a[1] != '-')
             return cli_usage_error("unknown option '%s'", a), EXIT_TROUBLE;
-        else if ((st = read_flag(argc, argv, &i, "schema model format max-errors strict", &f)) == RUN)
+        else if ((st = read_flag(argc, argv, &i, CHECK_FLAGS, &f)) == RUN)
             st = apply_check_flag(o, &f);
         if (st != RUN)
             return st;
@@ -235,16 +238,16 @@ static int parse_lint(int argc, char **argv, lint_opts *o)
         const char *a = argv[i];
         if (is_help(a))
             return print_help(false, true), EXIT_ALL_VALID;
-        if (is_option(a) && a[1] != '-')
-            return cli_usage_error("unknown option '%s'", a), EXIT_TROUBLE;
-        if (is_option(a) && read_flag(argc, argv, &i, "format", &f) != RUN)
-            return EXIT_TROUBLE;
-        if (is_option(a) && !parse_format(f.value, &o->format))
-            return bad_value(&f, "text or json");
         if (!is_option(a) && o->file)
             return cli_usage_error("lint takes one FILE ('%s' is a second)", a), EXIT_TROUBLE;
         if (!is_option(a))
             o->file = a;
+        else if (a[1] != '-')
+            return cli_usage_error("unknown option '%s'", a), EXIT_TROUBLE;
+        else if (read_flag(argc, argv, &i, "format", &f) != RUN)
+            return EXIT_TROUBLE;
+        else if (!parse_format(f.value, &o->format))
+            return bad_value(&f, "text or json");
     }
     if (!o->file)
         return cli_usage_error("lint needs a schema FILE"), EXIT_TROUBLE;
@@ -274,17 +277,16 @@ static int run_lint(int argc, char **argv)
     return st == RUN ? cmd_lint(&o) : st;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     const char *cmd = argc > 1 ? argv[1] : NULL;
     if (!cmd)
         return cli_usage_error("missing command (check or lint)"), EXIT_TROUBLE;
     if (is_help(cmd))
-        return print_help(true, true), cli_finish(EXIT_ALL_VALID);
-    if (strcmp(cmd, "--version") == 0) {
-        printf("bsonguard %s (libbson %s)\n", bsg_version(), bson_get_version());
-        return cli_finish(EXIT_ALL_VALID);
-    }
+        return print_help(true, true), EXIT_ALL_VALID;
+    if (strcmp(cmd, "--version") == 0)
+        return printf("bsonguard %s (libbson %s)\n", bsg_version(), bson_get_version()),
+               EXIT_ALL_VALID;
     if (strcmp(cmd, "check") == 0)
         return run_check(argc, argv);
     if (strcmp(cmd, "lint") == 0)
@@ -292,4 +294,9 @@ int main(int argc, char **argv)
     if (is_option(cmd))
         return cli_usage_error("unknown option '%s'", cmd), EXIT_TROUBLE;
     return cli_usage_error("unknown command '%s' (expected check or lint)", cmd), EXIT_TROUBLE;
+}
+
+int main(int argc, char **argv)
+{
+    return cli_finish(dispatch(argc, argv));
 }

@@ -65,7 +65,7 @@ static void text_header(const report *r, const report_doc *d)
     if (d->json_lines)
         fprintf(r->out, " line %" PRIu64, d->line);
     else if (d->line)
-        fprintf(r->out, " #%zu (line %" PRIu64 ")", d->index, d->line);
+        fprintf(r->out, " #%zu, line %" PRIu64, d->index, d->line);
     else
         fprintf(r->out, " #%zu", d->index);
     if (d->id_display) {

@@ -709,9 +709,32 @@ static void opt_subtype(opt_state *st, const bsg__ast_member *m)
         node_at(st, st->node)->subtype = (uint8_t)(m->value->u.number.value + 1);
 }
 
+/* Mongoose's SchemaArray hands only `enum` to its elements; `min`, `max`,
+   `minlength`, `maxlength` and `match` written on an array path are ignored. */
+static bool ignored_on_array(opt_state *st, const bsg__ast_member *m)
+{
+    static const char *const element_only[] = {"min", "max", "minlength", "minLength",
+                                               "maxlength", "maxLength", "match"};
+    if (st->target == st->node)
+        return false;
+    for (size_t i = 0; i < sizeof element_only / sizeof *element_only; i++) {
+        if (strcmp(m->key, element_only[i]) == 0) {
+            bsg__clint(st->c, m->offset, "array-option-ignored",
+                       "put it on the element: `[{ type: T, … }]`",
+                       "`%s` on the array path `%s` is ignored: Mongoose applies only "
+                       "`enum` to the elements of an array",
+                       m->key, st->path);
+            return true;
+        }
+    }
+    return false;
+}
+
 static void dispatch(opt_state *st, const bsg__ast_member *m, const bsg__ast_node *type_val)
 {
     const char *k = m->key;
+    if (ignored_on_array(st, m))
+        return;
     if (strcmp(k, "required") == 0)
         opt_required(st, m);
     else if (strcmp(k, "enum") == 0)

@@ -2,7 +2,9 @@
  * JavaScript regex literals on PCRE2. JS and PCRE2 mostly agree; the
  * translation rewrites what they spell differently (DESIGN.md §5.1):
  * `\uXXXX` and `\u{X…}` become `\x{…}`, `[^]` becomes `[\s\S]`, `[]` matches
- * nothing, and `$` means the very end unless the `m` flag is given.
+ * nothing, `$` means the very end unless the `m` flag is given, `\s` takes
+ * JavaScript's Unicode spaces, and without the `u` flag `\p` is a plain `p`.
+ * PCRE2 runs without UCP, so `\d`, `\w` and `\b` are ASCII, as in JavaScript.
  */
 #include "schema.h"
 
@@ -58,7 +60,30 @@ static size_t translate_unicode_escape(const char *s, size_t n, size_t i, outbuf
     return 6;
 }
 
-static char *translate(const char *s)
+/* The characters JavaScript's \s adds to ASCII white space. */
+#define JS_SPACES "\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}"
+
+/* Rewrite `\s`, `\S` and, without the u flag, `\p`/`\P`; 0 if not one of them. */
+static size_t translate_class_escape(char c, bool in_class, bool unicode, outbuf *o)
+{
+    if (c == 's') {
+        const char *t = in_class ? "\\s" JS_SPACES : "[\\s" JS_SPACES "]";
+        put(o, t, strlen(t));
+        return 2;
+    }
+    if (c == 'S' && !in_class) {
+        const char *t = "[^\\s" JS_SPACES "]";
+        put(o, t, strlen(t));
+        return 2;
+    }
+    if ((c == 'p' || c == 'P') && !unicode) {
+        put(o, &c, 1);
+        return 2;
+    }
+    return 0;
+}
+
+static char *translate(const char *s, bool unicode)
 {
     outbuf o = {0};
     size_t n = strlen(s);
@@ -66,7 +91,8 @@ static char *translate(const char *s)
     put(&o, "", 0);
     for (size_t i = 0; i < n;) {
         if (s[i] == '\\' && i + 1 < n) {
-            size_t used = s[i + 1] == 'u' ? translate_unicode_escape(s, n, i, &o) : 0;
+            size_t used = s[i + 1] == 'u' ? translate_unicode_escape(s, n, i, &o)
+                                           : translate_class_escape(s[i + 1], in_class, unicode, &o);
             if (!used) {
                 put(&o, s + i, 2);
                 used = 2;
@@ -125,7 +151,7 @@ pcre2_code *bsg__regex_compile(const char *pattern, const char *flags,
                                pcre2_general_context *gctx, char *msg, size_t cap,
                                size_t *err_offset)
 {
-    uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_DOLLAR_ENDONLY;
+    uint32_t options = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY;
     for (const char *f = flags; *f; f++) {
         switch (*f) {
         case 'i': options |= PCRE2_CASELESS; break;
@@ -134,7 +160,7 @@ pcre2_code *bsg__regex_compile(const char *pattern, const char *flags,
         default: break; /* g, y, u, d, v: no effect on a yes/no test */
         }
     }
-    char *translated = translate(pattern);
+    char *translated = translate(pattern, strchr(flags, 'u') || strchr(flags, 'v'));
     int code;
     PCRE2_SIZE off = 0;
     pcre2_compile_context *cctx = pcre2_compile_context_create(gctx);

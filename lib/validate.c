@@ -785,7 +785,7 @@ static void run_checks(vstate *v, const bsg__node *n, const elem *e)
             if (ck->kind == BSG__C_DATE_MIN ? d >= bound : d <= bound)
                 continue;
             a.bound_name = ck->kind == BSG__C_DATE_MIN ? "MIN" : "MAX";
-            a.bound = ck->now ? "Date.now" : s->pool + ck->text;
+            a.bound = ck->now ? "Date.now()" : s->pool + ck->text;
             report(v, ck->kind == BSG__C_DATE_MIN ? BSG_KIND_MIN : BSG_KIND_MAX, e, expected,
                    custom_or(s, ck->msg, ck->kind == BSG__C_DATE_MIN
                        ? "Path `{PATH}` ({VALUE}) is before minimum allowed value ({MIN})."
@@ -954,6 +954,10 @@ static inline bool type_matches(const bsg__node *n, const elem *e)
         return e->type != 0x01 || !isnan(rddouble(e->val));
     case BSG__T_UUID:
         return rd32(e->val) == 16 && e->val[4] == 0x04;
+    case BSG__T_DATE: { /* JavaScript dates span ±8.64e15 ms; the driver reads others as Invalid Date */
+        int64_t ms = rd64(e->val);
+        return ms >= -8640000000000000LL && ms <= 8640000000000000LL;
+    }
     case BSG__T_BUFFER:
         return !n->subtype || e->val[4] == n->subtype - 1;
     default:
@@ -989,6 +993,13 @@ static void check_value(vstate *v, uint32_t node, const elem *e)
     }
     if ((n->flags & BSG__F_REQUIRED) && n->type == BSG__T_BUFFER && rd32(e->val) == 0) {
         required_error(v, n, e); /* an empty buffer fails required */
+        return;
+    }
+    if ((n->flags & BSG__F_REQUIRED) && n->type == BSG__T_UUID &&
+        ((e->val[5 + 6] >> 4) > 9 || (e->val[5 + 8] & 0xC0) != 0x80)) {
+        /* Mongoose's UUID checkRequired wants a version digit and the RFC
+           variant (so the nil UUID fails). */
+        required_error(v, n, e);
         return;
     }
     switch (n->type) {

@@ -160,7 +160,8 @@ static void snippet_add(char *snip, size_t *n, int c)
     snip[*n] = '\0';
 }
 
-/* Cut a snippet back to a whole UTF-8 character and mark the cut. */
+/* Finish a snippet: drop trailing blanks, or when it was cut, cut back to a
+   whole UTF-8 character and mark the cut. */
 static void snippet_end(char *snip, size_t n, bool more)
 {
     if (more) {
@@ -169,7 +170,11 @@ static void snippet_end(char *snip, size_t n, bool more)
         if (n > 0 && (unsigned char)snip[n - 1] >= 0xC0)
             n--;
         memcpy(snip + n, "...", 4);
+        return;
     }
+    while (n > 0 && (snip[n - 1] == ' ' || snip[n - 1] == '\t'))
+        n--;
+    snip[n] = '\0';
 }
 
 /* MARK: - Outcomes */
@@ -187,10 +192,12 @@ static in_status at_end(in_source *s, in_doc *doc)
     in_fail(s, doc, IN_BAD, stop, "%s:%" PRIu64 ":%" PRIu32 ": " fmt, (s)->name, \
             (s)->js.start_line, (s)->js.start_col, __VA_ARGS__)
 
-/* A problem at the byte just read. */
+/* A problem at the byte just read, outside any element: the report's line
+   is where the reading stopped. */
 #define FAIL_HERE(s, doc, stop, fmt, ...)                                      \
-    in_fail(s, doc, IN_BAD, stop, "%s:%" PRIu64 ":%" PRIu32 ": " fmt, (s)->name, \
-            (s)->js.line, (s)->js.col, __VA_ARGS__)
+    ((doc)->line = (s)->js.line, (doc)->in_array = (s)->js.mode != JM_LINES,      \
+     in_fail(s, doc, IN_BAD, stop, "%s:%" PRIu64 ":%" PRIu32 ": " fmt, (s)->name, \
+             (s)->js.line, (s)->js.col, __VA_ARGS__))
 
 static in_status finish_doc(in_source *s, in_doc *doc)
 {

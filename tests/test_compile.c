@@ -1347,9 +1347,9 @@ typedef struct lint_row {
 static const lint_row lint_rows[] = {
     /* validators Mongoose ignores on an array path */
     {"schema T {\n  x: { type: [String], maxlength: 3 },\n}", 1,
-     {{"array-option-ignored", 2, 26, "`maxlength` on the array path `x` is ignored"}}},
+     {{"array-option-ignored", 2, 24, "`maxlength` on the array path `x` is ignored"}}},
     {"schema T {\n  x: { type: [Number], min: 0, enum: [1] },\n}", 1,
-     {{"array-option-ignored", 2, 26, "`min` on the array path `x` is ignored"}}},
+     {{"array-option-ignored", 2, 24, "`min` on the array path `x` is ignored"}}},
     /* Mixed, however spelled */
     {"schema T {\n  x: Object,\n}", 1, {{"mixed-path", 2, 6, "`x` is Mixed (spelt `Object`)"}}},
     {"schema T {\n  x: {},\n}", 1, {{"mixed-path", 2, 6, "`x` is Mixed (spelt `{}`)"}}},

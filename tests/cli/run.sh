@@ -9,6 +9,10 @@
 # its input holds). Each test asserts the exact exit status and the exact
 # output or a part of it.
 
+# Single quotes hold literal `$oid` and backquotes on purpose (SC2016), and
+# `pass` never fails, so `cond && pass || fail` is safe (SC2015).
+# shellcheck disable=SC2016,SC2015
+
 set -u
 
 BG=${1:?usage: run.sh BSONGUARD TESTS_SOURCE_DIR}
@@ -362,7 +366,7 @@ expect "array elements that are not objects" 1 json \
 printf '[{"sku":"a"}] {"sku":"b"}\n' >"$T/arrtail.json"
 run check --schema "$SHOP" "$T/arrtail.json"
 expect "text after the top-level array" 1 "err~arrtail.json:1:15: unexpected \`{\` after the top-level array" \
-    "out~1 valid, 1 invalid"
+    "out~arrtail.json #1, line 1:" "out~1 valid, 1 invalid"
 
 printf '[{"sku":"a"},\n{"sku":"b"}\n' >"$T/arropen.json"
 run check --schema "$SHOP" "$T/arropen.json"
@@ -385,6 +389,31 @@ expect "non-object lines" 1 "out~junk.jsonl:2:1: expected a JSON object, found \
     "out~junk.jsonl:3:1: expected a JSON object, found \`}\`" \
     "out~junk.jsonl:4:12: expected a JSON object, found \`garbage\`" \
     "out~checked 5 documents in 1 source: 2 valid, 3 invalid"
+
+# MARK: - Argument forms
+
+printf '{"qty":2}\n' >"$T/-dash.jsonl"
+(cd "$T" && "$BG" check --schema "$SHOP" --format json -- -dash.jsonl </dev/null >"$T/out" 2>"$T/err")
+rc=$?
+expect "after --, an argument starting with - is DATA" 1 json "out~{\"source\":\"-dash.jsonl\",\"index\":0,\"line\":1,"
+
+run check "$T/valid.bson" --format json --schema "$SHOP"
+expect "flags after DATA" 0 "out="
+
+# MARK: - Terminal output
+
+# script(1) gives the binary a pseudo-terminal as standard output.
+if command -v script >/dev/null 2>&1; then
+    script -qec "'$BG' check --schema '$SHOP' '$T/orders.bson'" /dev/null </dev/null >"$T/out" 2>"$T/err"
+    rc=$?
+    expect "colour on a terminal: bold path, red kind" 1 "out~"$'\033[1msku\033[0m  \033[31mrequired\033[0m'
+    NO_COLOR=1 script -qec "'$BG' check --schema '$SHOP' '$T/orders.bson'" /dev/null </dev/null >"$T/out" 2>"$T/err"
+    rc=$?
+    expect "NO_COLOR turns colour off" 1 "out~  sku  required  Path" "out!"$'\033'
+else
+    n=$((n + 1)); echo "ok $n - # SKIP colour on a terminal: no script(1)"
+    n=$((n + 1)); echo "ok $n - # SKIP NO_COLOR: no script(1)"
+fi
 
 # MARK: - Files that cannot be read
 

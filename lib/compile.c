@@ -158,6 +158,20 @@ static bool list_has(const field_list *l, const char *name)
     return false;
 }
 
+/* The name plus its NUL terminator as masked little-endian words. */
+static void set_key_words(bsg__field *f, const char *name, size_t len)
+{
+    memset(f->key_word, 0, sizeof f->key_word);
+    memset(f->key_mask, 0, sizeof f->key_mask);
+    if (len > 15)
+        return;
+    for (size_t i = 0; i <= len; i++) { /* i == len: the NUL */
+        uint64_t byte = i < len ? (uint8_t)name[i] : 0;
+        f->key_word[i / 8] |= byte << (8 * (i % 8));
+        f->key_mask[i / 8] |= UINT64_C(0xFF) << (8 * (i % 8));
+    }
+}
+
 /* Write an object's fields and, for wider objects, its hash table. */
 static void finish_object(bsg__compiler *c, uint32_t node, const field_list *l)
 {
@@ -171,6 +185,7 @@ static void finish_object(bsg__compiler *c, uint32_t node, const field_list *l)
         f->name = bsg__pool_add(c, l->items[i].name, len);
         f->len = (uint32_t)len;
         f->head = bsg__key_head((const uint8_t *)l->items[i].name, len);
+        set_key_words(f, l->items[i].name, len);
         f->node = l->items[i].node;
         const bsg__node *child = &s->nodes[f->node];
         if ((child->flags & BSG__F_REQUIRED) ||

@@ -191,7 +191,8 @@ static void enum_add_value(opt_state *st, const bsg__ast_node *v, bsg__check *ck
         BSG__GROW(s->enum_strs, c->cap_estr, s->nenum_strs + 1);
         s->enum_strs[s->nenum_strs++] =
             (bsg__strref){bsg__pool_add(c, v->u.string.text, v->u.string.len),
-                          (uint32_t)v->u.string.len};
+                          (uint32_t)v->u.string.len,
+                          bsg__key_head((const uint8_t *)v->u.string.text, v->u.string.len)};
     } else {
         double num;
         if (v->kind == BSG__AST_NUMBER) {

@@ -50,6 +50,10 @@ typedef struct bsg__field {
     uint32_t len;
     uint32_t node;
     uint32_t fast; /* the node's `fast` mask, kept here to save a load */
+    /* The name and its NUL as two masked words, for names of up to 15
+       bytes (key_mask[0] == 0 otherwise): the validator recognises the
+       field it expects next with one or two compares. */
+    uint64_t key_word[2], key_mask[2];
 } bsg__field;
 
 /* The first min(n, 8) bytes of a key as a little-endian word, zero-padded. */
@@ -104,6 +108,7 @@ typedef struct bsg__disc_value {
 
 typedef struct bsg__strref {
     uint32_t off, len;
+    uint64_t head; /* first 8 bytes, zero-padded, as bsg__key_head */
 } bsg__strref;
 
 struct bsg_model {

@@ -102,6 +102,10 @@ static inline size_t skip_ascii(const uint8_t *s, size_t i, size_t n)
         if (m)
             return i + (size_t)__builtin_ctz((unsigned)m);
     }
+    if (i < n && n >= 16) { /* the tail as one overlapping load */
+        int m = _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)));
+        return m ? n - 16 + (size_t)__builtin_ctz((unsigned)m) : n;
+    }
 #endif
     for (; i + 8 <= n; i += 8) {
         uint64_t high = load64(s + i) & HIGH_BITS;
@@ -114,6 +118,27 @@ static inline size_t skip_ascii(const uint8_t *s, size_t i, size_t n)
 }
 
 #define utf8_valid bsg__utf8_valid
+
+/* The length of the ASCII prefix of s[0..n), reading up to `readable`
+   (>= n) bytes: short strings take one masked or two overlapping 8-byte
+   loads, so no loop ends in a mispredicted byte-by-byte tail. */
+static inline size_t ascii_prefix(const uint8_t *s, size_t n, size_t readable)
+{
+    uint64_t high;
+    if (n <= 8 && readable >= 8) {
+        uint64_t mask = n == 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * n)) - 1;
+        high = load64(s) & mask & HIGH_BITS;
+        return high ? (size_t)__builtin_ctzll(high) >> 3 : n;
+    }
+    if (n >= 8 && n <= 16) {
+        high = load64(s) & HIGH_BITS;
+        if (high)
+            return (size_t)__builtin_ctzll(high) >> 3;
+        high = load64(s + n - 8) & HIGH_BITS;
+        return high ? n - 8 + ((size_t)__builtin_ctzll(high) >> 3) : n;
+    }
+    return skip_ascii(s, 0, n);
+}
 
 /* Length in UTF-16 code units, as JavaScript's String#length counts. */
 static uint32_t utf16_length(const uint8_t *s, size_t n)
@@ -399,10 +424,13 @@ value_length(vstate *v, uint8_t type, const uint8_t *p, uint32_t avail)
             return n;
     } else if (type == 0x02 && avail >= 5) {
         n = rd32(p);
-        /* Short strings: an ASCII scan; long ones: the SIMD validator. */
-        if (n >= 1 && n <= avail - 4 && p[4 + n - 1] == 0 &&
-            (n - 1 < 32 ? skip_ascii(p + 4, 0, n - 1) == n - 1 : utf8_valid(p + 4, n - 1)))
-            return n + 4;
+        /* The ASCII prefix first, then the validator from the first
+           non-ASCII byte (all before it is valid). */
+        if (n >= 1 && n <= avail - 4 && p[4 + n - 1] == 0) {
+            size_t k = ascii_prefix(p + 4, n - 1, avail - 4);
+            if (k == n - 1 || utf8_valid(p + 4 + k, n - 1 - k))
+                return n + 4;
+        }
     }
     return value_length_slow(v, type, p, avail);
 }
@@ -733,9 +761,11 @@ static bool enum_has(const bsg_schema *s, const bsg__check *ck, const elem *e)
         if (e->type != 0x02)
             return true;
         uint32_t n = rd32(e->val) - 1;
+        uint64_t head = bsg__key_head(e->val + 4, n);
         for (uint32_t i = 0; i < ck->count; i++) {
             const bsg__strref *x = &s->enum_strs[ck->first + i];
-            if (x->len == n && memcmp(s->pool + x->off, e->val + 4, n) == 0)
+            if (x->len == n && x->head == head &&
+                (n <= 8 || memcmp(s->pool + x->off + 8, e->val + 12, n - 8) == 0))
                 return true;
         }
         return false;
@@ -878,6 +908,24 @@ static void report_missing(vstate *v, const bsg__node *obj)
     }
 }
 
+/* If the element at p has the decimal index (below 1000) as its key, the
+   key's length; else 0. */
+static inline uint32_t index_key_length(uint32_t index, const uint8_t *p, const uint8_t *end)
+{
+    if (end - p < 5)
+        return 0;
+    uint32_t w = (uint32_t)p[1] | (uint32_t)p[2] << 8 | (uint32_t)p[3] << 16 |
+                 (uint32_t)p[4] << 24;
+    if (index < 10)
+        return (w & 0xFFFF) == '0' + index ? 1 : 0;
+    if (index < 100)
+        return (w & 0xFFFFFF) == (('0' + index / 10) | ('0' + index % 10) << 8) ? 2 : 0;
+    if (index < 1000)
+        return w == (('0' + index / 100) | ('0' + index / 10 % 10) << 8 |
+                     ('0' + index % 10) << 16) ? 3 : 0;
+    return 0;
+}
+
 static void walk_array(vstate *v, const bsg__node *n, const elem *e)
 {
     if (!may_descend(v, e))
@@ -886,7 +934,23 @@ static void walk_array(vstate *v, const bsg__node *n, const elem *e)
     const uint32_t fast = v->s->nodes[n->elem].fast;
     elem c;
     uint32_t index = 0;
-    while (!v->stop && next_elem(v, &p, end, &c)) {
+    while (!v->stop) {
+        uint32_t klen = index_key_length(index, p, end);
+        if (klen) {
+            /* The key is the index written out, as arrays normally are. */
+            const uint8_t *q = p + 2 + klen;
+            c.type = *p;
+            c.key = p + 1;
+            c.klen = klen;
+            uint32_t size = value_length(v, c.type, q, (uint32_t)(end - q));
+            if (size == UINT32_MAX)
+                break;
+            c.val = q;
+            c.vlen = size;
+            p = q + size;
+        } else if (!next_elem(v, &p, end, &c)) {
+            break;
+        }
         if (c.type < 32 && (fast & (UINT32_C(1) << c.type))) {
             index++;
             continue;
@@ -1021,6 +1085,15 @@ static inline bool field_is(const bsg_schema *s, const bsg__field *f, const elem
            (e->klen <= 8 || memcmp(s->pool + f->name + 8, e->key + 8, e->klen - 8) == 0);
 }
 
+/* Whether the element at p (its type byte) has field f's name as its key. */
+static inline bool expected_key(const bsg__field *f, const uint8_t *p, const uint8_t *end)
+{
+    if (!f->key_mask[0] || end - p < 17)
+        return false; /* long names, and the last bytes of a document, go the slow way */
+    return (load64(p + 1) & f->key_mask[0]) == f->key_word[0] &&
+           (load64(p + 9) & f->key_mask[1]) == f->key_word[1];
+}
+
 static uint32_t find_field(const bsg_schema *s, const bsg__node *n, const elem *e,
                            uint32_t *guess)
 {
@@ -1139,8 +1212,10 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
     if (s->nodes[node].disc != BSG__NONE)
         node = discriminate(v, node, e);
     const bsg__node *n = &s->nodes[node];
-    uint64_t seen_small = 0, *seen = &seen_small;
-    if (n->count > 64) {
+    /* Fields seen so far: in a register up to 64 fields, else per-depth scratch. */
+    uint64_t seen0 = 0, *seen = NULL;
+    const bool wide = n->count > 64;
+    if (wide) {
         bsg__level *lv = level(v);
         uint32_t words = (n->count + 63) / 64;
         if (lv->seen_words < words) {
@@ -1156,23 +1231,45 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
     uint32_t guess = 0;
     elem c;
     bool top = v->depth == 0;
-    while (!v->stop && next_elem(v, &p, end, &c)) {
-        if (top && (c.head == ID_HEAD || (c.klen && c.key[0] == '$')) &&
-            !top_level_rules(v, &c))
+    const bsg__field *fields = s->fields + n->first;
+    while (!v->stop) {
+        uint32_t i;
+        if (guess < n->count && expected_key(&fields[guess], p, end)) {
+            /* The key is the field we expected next: skip the generic scan. */
+            const bsg__field *f = &fields[guess];
+            const uint8_t *q = p + 2 + f->len;
+            c.type = *p;
+            c.key = p + 1;
+            c.klen = f->len;
+            c.head = f->head;
+            uint32_t size = value_length(v, c.type, q, (uint32_t)(end - q));
+            if (size == UINT32_MAX)
+                break;
+            c.val = q;
+            c.vlen = size;
+            p = q + size;
+            i = guess++;
+        } else {
+            if (!next_elem(v, &p, end, &c))
+                break;
+            i = find_field(s, n, &c, &guess);
+        }
+        /* (uint8_t)head is the first byte of the key, 0 for an empty key */
+        if (top && (c.head == ID_HEAD || (uint8_t)c.head == '$') && !top_level_rules(v, &c))
             continue;
-        uint32_t i = find_field(s, n, &c, &guess);
         if (i == BSG__NONE) {
             unknown_field(v, n, &ks, &c);
             continue;
         }
         uint64_t bit = UINT64_C(1) << (i & 63);
-        if (seen[i >> 6] & bit) {
+        uint64_t *word = wide ? &seen[i >> 6] : &seen0;
+        if (*word & bit) {
             key_error(v, &c, "appears twice in the same document");
             walk_any_at(v, &c);
             continue;
         }
-        seen[i >> 6] |= bit;
-        const bsg__field *f = &s->fields[n->first + i];
+        *word |= bit;
+        const bsg__field *f = &fields[i];
         if (c.type < 32 && (f->fast & (UINT32_C(1) << c.type)))
             continue;
         push(v, s->pool + f->name, f->len);
@@ -1181,8 +1278,10 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
     }
     if (!(n->flags & BSG__F_HAS_REQUIRED) || v->stop)
         return;
-    if (n->count <= 64 && !(n->reportable & ~seen[0]))
+    if (!wide && !(n->reportable & ~seen0))
         return; /* every field that could be reported missing is there */
+    if (!wide)
+        seen = &seen0;
     for (uint32_t i = 0; i < n->count && !v->stop; i++) {
         if (seen[i >> 6] & (UINT64_C(1) << (i & 63)))
             continue;
@@ -1253,11 +1352,10 @@ bool bsg_validate(const bsg_model *model, const uint8_t *data, size_t len,
     if (!result)
         return false;
     reset(result);
-    bsg_options defaults;
-    if (!opts) {
-        bsg_options_init(&defaults);
+    static const bsg_options defaults = {100, BSG_STRICT_SCHEMA, SERVER_MAX_DEPTH,
+                                         SERVER_MAX_SIZE};
+    if (!opts)
         opts = &defaults;
-    }
     vstate v;
     v.s = model ? model->owner : NULL;
     v.r = result;

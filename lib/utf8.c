@@ -207,7 +207,8 @@ classify32(__m256i input, __m256i prev_input)
     return _mm256_xor_si256(must23, special);
 }
 
-__attribute__((target("avx2"))) static bool utf8_valid_avx2(const uint8_t *s, size_t n)
+__attribute__((target("avx2"))) static bool utf8_valid_avx2(const uint8_t *s, size_t n,
+                                                             size_t readable)
 {
     __m256i error = _mm256_setzero_si256();
     __m256i prev = _mm256_setzero_si256();
@@ -217,9 +218,19 @@ __attribute__((target("avx2"))) static bool utf8_valid_avx2(const uint8_t *s, si
         error = _mm256_or_si256(error, classify32(in, prev));
         prev = in;
     }
-    uint8_t tail[32] = {0};
-    memcpy(tail, s + i, n - i);
-    __m256i in = _mm256_loadu_si256((const __m256i *)(const void *)tail);
+    __m256i in;
+    if (readable - i >= 32) {
+        /* Read on into the bytes after the string and mask them to zero. */
+        static const uint8_t keep[64] = {
+            255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+            255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255};
+        __m256i mask = _mm256_loadu_si256((const __m256i *)(const void *)(keep + 32 - (n - i)));
+        in = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(const void *)(s + i)), mask);
+    } else {
+        uint8_t tail[32] = {0};
+        memcpy(tail, s + i, n - i);
+        in = _mm256_loadu_si256((const __m256i *)(const void *)tail);
+    }
     error = _mm256_or_si256(error, classify32(in, prev));
     error = _mm256_or_si256(error, classify32(_mm256_setzero_si256(), in));
     return _mm256_testz_si256(error, error);
@@ -229,9 +240,14 @@ __attribute__((target("avx2"))) static bool utf8_valid_avx2(const uint8_t *s, si
 
 bool bsg__utf8_valid(const uint8_t *s, size_t n)
 {
+    return bsg__utf8_valid_in(s, n, n);
+}
+
+bool bsg__utf8_valid_in(const uint8_t *s, size_t n, size_t readable)
+{
 #ifdef HAVE_SSSE3_PATH
     if (n >= 32 && __builtin_cpu_supports("avx2"))
-        return utf8_valid_avx2(s, n);
+        return utf8_valid_avx2(s, n, readable);
     if (n >= 16 && __builtin_cpu_supports("ssse3"))
         return utf8_valid_ssse3(s, n);
 #endif
@@ -242,7 +258,7 @@ bool bsg__utf8_valid_using(const uint8_t *s, size_t n, int level)
 {
 #ifdef HAVE_SSSE3_PATH
     if (level >= 2 && __builtin_cpu_supports("avx2"))
-        return utf8_valid_avx2(s, n);
+        return utf8_valid_avx2(s, n, n);
     if (level >= 1 && __builtin_cpu_supports("ssse3"))
         return utf8_valid_ssse3(s, n);
 #endif

@@ -428,7 +428,7 @@ value_length(vstate *v, uint8_t type, const uint8_t *p, uint32_t avail)
            non-ASCII byte (all before it is valid). */
         if (n >= 1 && n <= avail - 4 && p[4 + n - 1] == 0) {
             size_t k = ascii_prefix(p + 4, n - 1, avail - 4);
-            if (k == n - 1 || utf8_valid(p + 4 + k, n - 1 - k))
+            if (k == n - 1 || bsg__utf8_valid_in(p + 4 + k, n - 1 - k, avail - 4 - k))
                 return n + 4;
         }
     }

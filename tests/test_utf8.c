@@ -89,6 +89,8 @@ START_TEST(simd_agrees_with_scalar)
         disagreements += bsg__utf8_valid(buf, n) != scalar;
         disagreements += bsg__utf8_valid_using(buf, n, 1) != scalar;
         disagreements += bsg__utf8_valid_using(buf, n, 2) != scalar;
+        /* bytes after the string may be read but never judged */
+        disagreements += bsg__utf8_valid_in(buf, n, sizeof buf) != scalar;
         valid += scalar;
     }
     ck_assert_int_eq(disagreements, 0);

@@ -333,7 +333,7 @@ static uint32_t value_length_slow(vstate *v, uint8_t type, const uint8_t *p, uin
         if (avail < 5) goto short_;
         n = rd32(p);
         if (n < 5 || n > avail) goto bad_len;
-        if (p[n - 1] != 0) { malformed(v, p, "document is not terminated by 0x00"); return UINT32_MAX; }
+        /* The terminator is checked when the walk reaches it (no early miss). */
         break;
     case 0x05:
         if (avail < 5) goto short_;
@@ -420,8 +420,8 @@ value_length(vstate *v, uint8_t type, const uint8_t *p, uint32_t avail)
     }
     if ((type == 0x03 || type == 0x04) && avail >= 5) {
         n = rd32(p);
-        if (n >= 5 && n <= avail && p[n - 1] == 0)
-            return n;
+        if (n >= 5 && n <= avail)
+            return n; /* the walk checks the terminator when it gets there */
     } else if (type == 0x02 && avail >= 5) {
         n = rd32(p);
         /* The ASCII prefix first, then the validator from the first
@@ -499,6 +499,13 @@ found:
     e->vlen = n;
     *pp = p + n;
     return true;
+}
+
+/* A container's last byte, checked once its walk has reached it. */
+static inline void check_terminator(vstate *v, const uint8_t *end)
+{
+    if (*end != 0)
+        malformed(v, end, "document is not terminated by 0x00");
 }
 
 /* MARK: - Nesting */
@@ -691,6 +698,7 @@ static void walk_any(vstate *v, const elem *e, bool is_array)
         }
         index++;
     }
+    check_terminator(v, end);
 }
 
 /* MARK: - Scalars */
@@ -960,6 +968,7 @@ static void walk_array(vstate *v, const bsg__node *n, const elem *e)
         check_value(v, n->elem, &c);
         v->depth--;
     }
+    check_terminator(v, end);
 }
 
 static void walk_map(vstate *v, const bsg__node *n, const elem *e)
@@ -987,6 +996,7 @@ static void walk_map(vstate *v, const bsg__node *n, const elem *e)
         }
         walk_any_at(v, &c);
     }
+    check_terminator(v, end);
 }
 
 static bool union_takes(const bsg_schema *s, uint32_t node, uint8_t type)
@@ -1276,6 +1286,7 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
         check_value(v, f->node, &c);
         pop(v);
     }
+    check_terminator(v, end);
     if (!(n->flags & BSG__F_HAS_REQUIRED) || v->stop)
         return;
     if (!wide && !(n->reportable & ~seen0))

@@ -864,10 +864,10 @@ static uint32_t fast_mask(const bsg__node *n)
     case BSG__T_STRING:
         m = n->nchecks || required ? 0 : BSG__M(BSG__BSON_STRING);
         break;
-    case BSG__T_NUMBER: /* a double may be NaN: not fast (nor a Date: its range) */
+    case BSG__T_NUMBER: /* a double may be NaN: not fast (a Date's range is checked inline) */
         m = n->nchecks ? 0 : BSG__M(BSG__BSON_INT32) | BSG__M(BSG__BSON_INT64);
         break;
-    case BSG__T_BOOLEAN: case BSG__T_OBJECTID: case BSG__T_DECIMAL128:
+    case BSG__T_BOOLEAN: case BSG__T_DATE: case BSG__T_OBJECTID: case BSG__T_DECIMAL128:
     case BSG__T_BIGINT: case BSG__T_DOUBLE: case BSG__T_INT32:
         m = n->nchecks ? 0 : n->mask;
         break;

@@ -701,6 +701,13 @@ static void walk_any(vstate *v, const elem *e, bool is_array)
     check_terminator(v, end);
 }
 
+/* JavaScript dates span ±8.64e15 ms; the driver reads others as Invalid Date. */
+static inline bool date_in_range(const elem *e)
+{
+    int64_t ms = rd64(e->val);
+    return ms >= -8640000000000000LL && ms <= 8640000000000000LL;
+}
+
 /* MARK: - Scalars */
 
 static double now_ms(vstate *v)
@@ -785,94 +792,122 @@ static bool enum_has(const bsg_schema *s, const bsg__check *ck, const elem *e)
     return false;
 }
 
-/* Run a path's validators in the order written; the first failure wins. */
-static void run_checks(vstate *v, const bsg__node *n, const elem *e)
+/* Whether a value passes one validator. `len` receives a string's UTF-16
+   length when it had to be counted, `limit` whether a regex gave up. */
+static inline bool check_passes(vstate *v, const bsg__check *ck, const elem *e, double d,
+                                uint32_t *len, bool *limit, char *umsg, size_t cap)
+{
+    switch ((bsg__check_kind)ck->kind) {
+    case BSG__C_ENUM_STR:
+    case BSG__C_ENUM_NUM:
+        return enum_has(v->s, ck, e);
+    case BSG__C_MIN:
+        return d >= ck->num;
+    case BSG__C_MAX:
+        return d <= ck->num;
+    case BSG__C_DATE_MIN:
+        return d >= (ck->now ? now_ms(v) : ck->num);
+    case BSG__C_DATE_MAX:
+        return d <= (ck->now ? now_ms(v) : ck->num);
+    case BSG__C_MINLENGTH:
+    case BSG__C_MAXLENGTH:
+        /* UTF-16 units <= UTF-8 bytes <= 3 units each: count only when the
+           byte length cannot decide. */
+        *len = rd32(e->val) - 1;
+        if (ck->kind == BSG__C_MAXLENGTH ? *len <= ck->num : *len >= 3 * ck->num)
+            return true;
+        *len = utf16_length(e->val + 4, *len);
+        return ck->kind == BSG__C_MINLENGTH ? *len >= ck->num : *len <= ck->num;
+    case BSG__C_REGEXP:
+    case BSG__C_USER_REGEXP:
+        return e->type != 0x02 || check_regex(v, ck, e, limit);
+    case BSG__C_USER:
+        return check_user(v, ck, e, umsg, cap);
+    }
+    return true;
+}
+
+/* Report the validator that failed, with Mongoose's default message unless
+   the schema gave one. */
+static void check_failed(vstate *v, const bsg__node *n, const bsg__check *ck,
+                         const elem *e, uint32_t len, bool limit, const char *umsg)
 {
     const bsg_schema *s = v->s;
     const char *expected = s->pool + n->label;
+    tmpl_args a = {0};
+    bsg_kind kind;
+    const char *dflt;
+    switch ((bsg__check_kind)ck->kind) {
+    case BSG__C_ENUM_STR:
+    case BSG__C_ENUM_NUM:
+        kind = BSG_KIND_ENUM;
+        dflt = "`{VALUE}` is not a valid enum value for path `{PATH}`.";
+        break;
+    case BSG__C_MIN:
+    case BSG__C_DATE_MIN:
+        kind = BSG_KIND_MIN;
+        a.bound_name = "MIN";
+        a.bound = ck->now ? "Date.now()" : s->pool + ck->text;
+        dflt = ck->kind == BSG__C_MIN
+                   ? "Path `{PATH}` ({VALUE}) is less than minimum allowed value ({MIN})."
+                   : "Path `{PATH}` ({VALUE}) is before minimum allowed value ({MIN}).";
+        break;
+    case BSG__C_MAX:
+    case BSG__C_DATE_MAX:
+        kind = BSG_KIND_MAX;
+        a.bound_name = "MAX";
+        a.bound = ck->now ? "Date.now()" : s->pool + ck->text;
+        dflt = ck->kind == BSG__C_MAX
+                   ? "Path `{PATH}` ({VALUE}) is more than maximum allowed value ({MAX})."
+                   : "Path `{PATH}` ({VALUE}) is after maximum allowed value ({MAX}).";
+        break;
+    case BSG__C_MINLENGTH:
+        kind = BSG_KIND_MINLENGTH;
+        a.length = len;
+        a.bound_name = "MINLENGTH";
+        a.bound = s->pool + ck->text;
+        dflt = "Path `{PATH}` (`{VALUE}`, length {LENGTH}) is shorter than the minimum "
+               "allowed length ({MINLENGTH}).";
+        break;
+    case BSG__C_MAXLENGTH:
+        kind = BSG_KIND_MAXLENGTH;
+        a.length = len;
+        a.bound_name = "MAXLENGTH";
+        a.bound = s->pool + ck->text;
+        a.cut_value = true;
+        dflt = "Path `{PATH}` (`{VALUE}`, length {LENGTH}) is longer than the maximum "
+               "allowed length ({MAXLENGTH}).";
+        break;
+    case BSG__C_REGEXP:
+        kind = BSG_KIND_REGEXP;
+        dflt = "Path `{PATH}` is invalid ({VALUE}).";
+        break;
+    default: /* user validators, and `validate: /re/` */
+        kind = BSG_KIND_USER_DEFINED;
+        dflt = "Validator failed for path `{PATH}` with value `{VALUE}`";
+        break;
+    }
+    if (limit) {
+        report(v, BSG_KIND_LIMIT, e, expected,
+               "Path `{PATH}`: the regular expression gave up (match limit reached)", &a);
+        return;
+    }
+    const char *msg = umsg && umsg[0] ? umsg : custom_or(s, ck->msg, dflt);
+    report(v, kind, e, expected, msg, &a);
+}
+
+/* Run a path's validators in the order written; the first failure wins. */
+static void run_checks(vstate *v, const bsg__node *n, const elem *e)
+{
+    const bsg__check *checks = v->s->checks + n->checks;
     const double d = as_number(e);
-    tmpl_args a;
-    memset(&a, 0, sizeof a);
     for (uint32_t i = 0; i < n->nchecks; i++) {
-        const bsg__check *ck = &s->checks[n->checks + i];
-        uint32_t len;
+        uint32_t len = 0;
         bool limit = false;
         char umsg[256];
-        switch ((bsg__check_kind)ck->kind) {
-        case BSG__C_ENUM_STR:
-        case BSG__C_ENUM_NUM:
-            if (enum_has(s, ck, e))
-                continue;
-            report(v, BSG_KIND_ENUM, e, expected,
-                   custom_or(s, ck->msg, "`{VALUE}` is not a valid enum value for path `{PATH}`."), &a);
-            return;
-        case BSG__C_MIN:
-        case BSG__C_MAX:
-            if (ck->kind == BSG__C_MIN ? d >= ck->num : d <= ck->num)
-                continue;
-            a.bound_name = ck->kind == BSG__C_MIN ? "MIN" : "MAX";
-            a.bound = s->pool + ck->text;
-            report(v, ck->kind == BSG__C_MIN ? BSG_KIND_MIN : BSG_KIND_MAX, e, expected,
-                   custom_or(s, ck->msg, ck->kind == BSG__C_MIN
-                       ? "Path `{PATH}` ({VALUE}) is less than minimum allowed value ({MIN})."
-                       : "Path `{PATH}` ({VALUE}) is more than maximum allowed value ({MAX})."), &a);
-            return;
-        case BSG__C_DATE_MIN:
-        case BSG__C_DATE_MAX: {
-            double bound = ck->now ? now_ms(v) : ck->num;
-            if (ck->kind == BSG__C_DATE_MIN ? d >= bound : d <= bound)
-                continue;
-            a.bound_name = ck->kind == BSG__C_DATE_MIN ? "MIN" : "MAX";
-            a.bound = ck->now ? "Date.now()" : s->pool + ck->text;
-            report(v, ck->kind == BSG__C_DATE_MIN ? BSG_KIND_MIN : BSG_KIND_MAX, e, expected,
-                   custom_or(s, ck->msg, ck->kind == BSG__C_DATE_MIN
-                       ? "Path `{PATH}` ({VALUE}) is before minimum allowed value ({MIN})."
-                       : "Path `{PATH}` ({VALUE}) is after maximum allowed value ({MAX})."), &a);
-            return;
-        }
-        case BSG__C_MINLENGTH:
-        case BSG__C_MAXLENGTH:
-            /* UTF-16 units <= UTF-8 bytes <= 3 units each: count only when
-               the byte length cannot decide. */
-            len = rd32(e->val) - 1;
-            if (ck->kind == BSG__C_MAXLENGTH ? len <= ck->num : len >= 3 * ck->num)
-                continue;
-            len = utf16_length(e->val + 4, len);
-            if (ck->kind == BSG__C_MINLENGTH ? len >= ck->num : len <= ck->num)
-                continue;
-            a.length = len;
-            a.bound_name = ck->kind == BSG__C_MINLENGTH ? "MINLENGTH" : "MAXLENGTH";
-            a.bound = s->pool + ck->text;
-            a.cut_value = ck->kind == BSG__C_MAXLENGTH;
-            report(v, ck->kind == BSG__C_MINLENGTH ? BSG_KIND_MINLENGTH : BSG_KIND_MAXLENGTH,
-                   e, expected,
-                   custom_or(s, ck->msg, ck->kind == BSG__C_MINLENGTH
-                       ? "Path `{PATH}` (`{VALUE}`, length {LENGTH}) is shorter than the minimum allowed length ({MINLENGTH})."
-                       : "Path `{PATH}` (`{VALUE}`, length {LENGTH}) is longer than the maximum allowed length ({MAXLENGTH})."), &a);
-            return;
-        case BSG__C_REGEXP:
-        case BSG__C_USER_REGEXP:
-            if (e->type != 0x02 || check_regex(v, ck, e, &limit))
-                continue;
-            if (limit) {
-                report(v, BSG_KIND_LIMIT, e, expected,
-                       "Path `{PATH}`: the regular expression gave up (match limit reached)", &a);
-                return;
-            }
-            if (ck->kind == BSG__C_USER_REGEXP)
-                report(v, BSG_KIND_USER_DEFINED, e, expected,
-                       custom_or(s, ck->msg, "Validator failed for path `{PATH}` with value `{VALUE}`"), &a);
-            else
-                report(v, BSG_KIND_REGEXP, e, expected,
-                       custom_or(s, ck->msg, "Path `{PATH}` is invalid ({VALUE})."), &a);
-            return;
-        case BSG__C_USER:
-            if (check_user(v, ck, e, umsg, sizeof umsg))
-                continue;
-            report(v, BSG_KIND_USER_DEFINED, e, expected,
-                   umsg[0] ? umsg
-                           : custom_or(s, ck->msg, "Validator failed for path `{PATH}` with value `{VALUE}`"),
-                   &a);
+        umsg[0] = '\0';
+        if (!check_passes(v, &checks[i], e, d, &len, &limit, umsg, sizeof umsg)) {
+            check_failed(v, n, &checks[i], e, len, limit, umsg);
             return;
         }
     }
@@ -959,7 +994,8 @@ static void walk_array(vstate *v, const bsg__node *n, const elem *e)
         } else if (!next_elem(v, &p, end, &c)) {
             break;
         }
-        if (c.type < 32 && (fast & (UINT32_C(1) << c.type))) {
+        if (c.type < 32 && (fast & (UINT32_C(1) << c.type)) &&
+            (c.type != 0x09 || date_in_range(&c))) {
             index++;
             continue;
         }
@@ -1028,10 +1064,8 @@ static inline bool type_matches(const bsg__node *n, const elem *e)
         return e->type != 0x01 || !isnan(rddouble(e->val));
     case BSG__T_UUID:
         return rd32(e->val) == 16 && e->val[4] == 0x04;
-    case BSG__T_DATE: { /* JavaScript dates span ±8.64e15 ms; the driver reads others as Invalid Date */
-        int64_t ms = rd64(e->val);
-        return ms >= -8640000000000000LL && ms <= 8640000000000000LL;
-    }
+    case BSG__T_DATE:
+        return date_in_range(e);
     case BSG__T_BUFFER:
         return !n->subtype || e->val[4] == n->subtype - 1;
     default:
@@ -1039,9 +1073,38 @@ static inline bool type_matches(const bsg__node *n, const elem *e)
     }
 }
 
+/* The `required` rules beyond presence (mongoose-semantics.md b.1):
+   '' fails for String, an empty Buffer fails, a UUID must look like one
+   (version digit, RFC variant: the nil UUID fails). */
+static bool required_fails(const bsg__node *n, const elem *e)
+{
+    switch (n->type) {
+    case BSG__T_STRING: return rd32(e->val) == 1;
+    case BSG__T_BUFFER: return rd32(e->val) == 0;
+    case BSG__T_UUID: return (e->val[5 + 6] >> 4) > 9 || (e->val[5 + 8] & 0xC0) != 0x80;
+    default: return false;
+    }
+}
+
 static void check_value(vstate *v, uint32_t node, const elem *e)
 {
     const bsg__node *n = &v->s->nodes[node];
+    switch (n->type) {
+    case BSG__T_MIXED:
+        if (e->type != 0x0A) {
+            walk_any(v, e, e->type == 0x04);
+            return;
+        }
+        break;
+    case BSG__T_UNION:
+        if (e->type != 0x0A) {
+            check_union(v, n, e);
+            return;
+        }
+        break;
+    default:
+        break;
+    }
     if (e->type == 0x0A) {
         if (n->flags & BSG__F_REQUIRED)
             required_error(v, n, e);
@@ -1049,30 +1112,11 @@ static void check_value(vstate *v, uint32_t node, const elem *e)
             report_missing(v, n);
         return;
     }
-    if (n->type == BSG__T_MIXED) {
-        walk_any(v, e, e->type == 0x04);
-        return;
-    }
-    if (n->type == BSG__T_UNION) {
-        check_union(v, n, e);
-        return;
-    }
     if (!type_matches(n, e)) {
         type_error(v, n, e);
         return;
     }
-    if ((n->flags & BSG__F_REQUIRED) && e->type == 0x02 && rd32(e->val) == 1) {
-        required_error(v, n, e); /* '' fails required for strings */
-        return;
-    }
-    if ((n->flags & BSG__F_REQUIRED) && n->type == BSG__T_BUFFER && rd32(e->val) == 0) {
-        required_error(v, n, e); /* an empty buffer fails required */
-        return;
-    }
-    if ((n->flags & BSG__F_REQUIRED) && n->type == BSG__T_UUID &&
-        ((e->val[5 + 6] >> 4) > 9 || (e->val[5 + 8] & 0xC0) != 0x80)) {
-        /* Mongoose's UUID checkRequired wants a version digit and the RFC
-           variant (so the nil UUID fails). */
+    if ((n->flags & BSG__F_REQUIRED) && required_fails(n, e)) {
         required_error(v, n, e);
         return;
     }
@@ -1280,7 +1324,8 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
         }
         *word |= bit;
         const bsg__field *f = &fields[i];
-        if (c.type < 32 && (f->fast & (UINT32_C(1) << c.type)))
+        if (c.type < 32 && (f->fast & (UINT32_C(1) << c.type)) &&
+            (c.type != 0x09 || date_in_range(&c)))
             continue;
         push(v, s->pool + f->name, f->len);
         check_value(v, f->node, &c);

@@ -555,6 +555,7 @@ typedef struct keyset {
     uint32_t count;
     const uint8_t *keys[8];
     uint32_t lens[8];
+    uint64_t heads[8];
 } keyset;
 
 static void keyset_init(keyset *ks)
@@ -563,25 +564,44 @@ static void keyset_init(keyset *ks)
     ks->count = 0;
 }
 
-static bool same_key(const vstate *v, uint32_t off, const uint8_t *key, uint32_t klen)
+/* Keys compare by length and first 8 bytes, then by the rest. */
+static inline bool key_equal(const uint8_t *a, uint64_t ahead, uint32_t alen,
+                             const uint8_t *b, uint64_t bhead, uint32_t blen)
 {
-    const uint8_t *k = v->doc + off;
-    return memcmp(k, key, klen) == 0 && k[klen] == 0;
+    return alen == blen && ahead == bhead && (alen <= 8 || memcmp(a + 8, b + 8, alen - 8) == 0);
 }
 
-/* Insert without growing; false if present. */
-static bool table_put(vstate *v, bsg__level *lv, const uint8_t *key, uint32_t klen)
+static inline uint32_t key_hash(const uint8_t *key, uint64_t head, uint32_t klen)
 {
-    uint32_t mask = lv->cap - 1, h = bsg__hash(key, klen) & mask;
+    uint64_t h = (head ^ klen) * UINT64_C(0x9E3779B97F4A7C15);
+    if (klen > 8)
+        h ^= bsg__hash(key + 8, klen - 8);
+    return (uint32_t)(h >> 32);
+}
+
+/* A slot: generation (16 bits), hash tag (16 bits), key offset + 1 (32 bits). */
+#define SLOT_GEN(s) ((uint32_t)((s) >> 48))
+#define SLOT_TAG(s) ((uint32_t)((s) >> 32) & 0xFFFF)
+#define SLOT_OFF(s) ((uint32_t)(s))
+
+/* Insert without growing; false if present. */
+static bool table_put(vstate *v, bsg__level *lv, const uint8_t *key, uint64_t head,
+                      uint32_t klen)
+{
+    uint32_t hash = key_hash(key, head, klen), mask = lv->cap - 1, h = hash & mask;
+    uint32_t tag = hash >> 16;
     for (;;) {
         uint64_t slot = lv->slots[h];
-        if ((uint32_t)(slot >> 32) != lv->gen || !(uint32_t)slot)
+        if (SLOT_GEN(slot) != lv->gen || !SLOT_OFF(slot))
             break;
-        if (same_key(v, (uint32_t)slot - 1, key, klen))
-            return false;
+        if (SLOT_TAG(slot) == tag) {
+            const uint8_t *k = v->doc + SLOT_OFF(slot) - 1;
+            if (memcmp(k, key, klen) == 0 && k[klen] == 0)
+                return false;
+        }
         h = (h + 1) & mask;
     }
-    lv->slots[h] = (uint64_t)lv->gen << 32 | (uint32_t)(key - v->doc + 1);
+    lv->slots[h] = (uint64_t)lv->gen << 48 | (uint64_t)tag << 32 | (uint32_t)(key - v->doc + 1);
     return true;
 }
 
@@ -593,10 +613,11 @@ static void table_grow(vstate *v, bsg__level *lv)
     lv->cap = cap;
     for (uint32_t i = 0; i < old; i++) {
         uint64_t slot = old_slots[i];
-        if ((uint32_t)(slot >> 32) != lv->gen || !(uint32_t)slot)
+        if (SLOT_GEN(slot) != lv->gen || !SLOT_OFF(slot))
             continue;
-        const uint8_t *k = v->doc + (uint32_t)slot - 1;
-        table_put(v, lv, k, (uint32_t)strlen((const char *)k));
+        const uint8_t *k = v->doc + SLOT_OFF(slot) - 1;
+        uint32_t klen = (uint32_t)strlen((const char *)k);
+        table_put(v, lv, k, bsg__key_head(k, klen), klen);
     }
     bsg__free(old_slots);
 }
@@ -605,7 +626,8 @@ static void table_grow(vstate *v, bsg__level *lv)
 static bsg__level *table_begin(vstate *v)
 {
     bsg__level *lv = level(v);
-    if (++lv->gen == 0) { /* the generation wrapped: clear for real */
+    lv->gen = (lv->gen + 1) & 0xFFFF;
+    if (lv->gen == 0) { /* the generation wrapped: clear for real */
         memset(lv->slots, 0, lv->cap * sizeof *lv->slots);
         lv->gen = 1;
     }
@@ -619,20 +641,21 @@ static bool keyset_add(vstate *v, keyset *ks, const elem *e)
 {
     if (ks->count < 8) {
         for (uint32_t i = 0; i < ks->count; i++)
-            if (ks->lens[i] == e->klen && memcmp(ks->keys[i], e->key, e->klen) == 0)
+            if (key_equal(ks->keys[i], ks->heads[i], ks->lens[i], e->key, e->head, e->klen))
                 return false;
         ks->keys[ks->count] = e->key;
+        ks->heads[ks->count] = e->head;
         ks->lens[ks->count++] = e->klen;
         return true;
     }
     if (!ks->lv) {
         ks->lv = table_begin(v);
         for (uint32_t i = 0; i < 8; i++)
-            table_put(v, ks->lv, ks->keys[i], ks->lens[i]);
+            table_put(v, ks->lv, ks->keys[i], ks->heads[i], ks->lens[i]);
     }
     if ((ks->count + 1) * 2 > ks->lv->cap)
         table_grow(v, ks->lv);
-    if (!table_put(v, ks->lv, e->key, e->klen))
+    if (!table_put(v, ks->lv, e->key, e->head, e->klen))
         return false;
     ks->count++;
     return true;

@@ -342,11 +342,13 @@ static int find_decl(const bsg__compiler *c, const char *name)
 
 static void suggest_type(bsg__compiler *c, const char *word)
 {
-    const char **cands = bsg__arena_alloc(&c->scratch,
-        (bsg__type_spelling_count + c->ndecls) * sizeof *cands);
+    unsigned spellings = 0;
+    while (bsg__type_spelling(spellings, NULL))
+        spellings++;
+    const char **cands = bsg__arena_alloc(&c->scratch, (spellings + c->ndecls) * sizeof *cands);
     size_t n = 0;
-    for (unsigned i = 0; i < bsg__type_spelling_count; i++)
-        cands[n++] = bsg__type_spellings[i];
+    for (unsigned i = 0; i < spellings; i++)
+        cands[n++] = bsg__type_spelling(i, NULL);
     for (size_t i = 0; i < c->ndecls; i++)
         cands[n++] = c->decls[i].ast->name;
     const char *best = bsg__suggest(word, cands, n);

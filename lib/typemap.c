@@ -44,13 +44,14 @@ static const struct {
 
 #define ALIAS_COUNT (sizeof aliases / sizeof aliases[0])
 
-const char *const bsg__type_spellings[] = {
-    "String", "Number", "Boolean", "Bool", "Date", "ObjectId", "ObjectID", "Oid",
-    "Decimal128", "Decimal", "BigInt", "Double", "Int32", "UUID", "Buffer",
-    "Mixed", "Object", "Map", "Array", "Union",
-};
-const unsigned bsg__type_spelling_count =
-    sizeof bsg__type_spellings / sizeof bsg__type_spellings[0];
+const char *bsg__type_spelling(unsigned i, bsg__type *type)
+{
+    if (i >= ALIAS_COUNT)
+        return NULL;
+    if (type)
+        *type = aliases[i].type;
+    return aliases[i].spelling;
+}
 
 bool bsg__type_lookup(const char *name, bool from_string, bsg__type *out)
 {

@@ -67,9 +67,9 @@ uint32_t bsg__type_mask(bsg__type t);
    false when the name is not a SchemaType. */
 bool bsg__type_lookup(const char *name, bool from_string, bsg__type *out);
 
-/* Every accepted spelling, for did-you-mean suggestions. */
-extern const char *const bsg__type_spellings[];
-extern const unsigned bsg__type_spelling_count;
+/* The i-th accepted spelling and its type, for did-you-mean suggestions
+   and the docs; NULL past the last. */
+const char *bsg__type_spelling(unsigned i, bsg__type *type);
 
 /* MongoDB's $type alias for a BSON type byte ("string", "int", "objectId");
    "unknown" for a byte that is not a BSON type. */

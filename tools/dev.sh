@@ -2,6 +2,7 @@
 # One entry point for a fresh Debian 12 machine (run as root or with sudo):
 #   bash tools/dev.sh example   install, build, check the bundled example
 #   bash tools/dev.sh test      install, build (normal + ASan/UBSan + clang), run every test
+#                               (and the unit tests under valgrind)
 #   bash tools/dev.sh bench     install, build (release), run the benchmark
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,6 +66,8 @@ run_tests() {
     echo "== gcc build, -Dwerror=true"
     configure build -Dwerror=true
     meson test -C build --print-errorlogs
+    echo "== the unit tests under valgrind"
+    meson test -C build --setup valgrind --suite c --print-errorlogs
     echo "== ASan+UBSan build"
     configure build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

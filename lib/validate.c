@@ -868,22 +868,21 @@ static void check_failed(vstate *v, const bsg__node *n, const bsg__check *ck,
         break;
     case BSG__C_MIN:
     case BSG__C_DATE_MIN:
-        kind = BSG_KIND_MIN;
-        a.bound_name = "MIN";
-        a.bound = ck->now ? "Date.now()" : s->pool + ck->text;
-        dflt = ck->kind == BSG__C_MIN
-                   ? "Path `{PATH}` ({VALUE}) is less than minimum allowed value ({MIN})."
-                   : "Path `{PATH}` ({VALUE}) is before minimum allowed value ({MIN}).";
-        break;
     case BSG__C_MAX:
-    case BSG__C_DATE_MAX:
-        kind = BSG_KIND_MAX;
-        a.bound_name = "MAX";
+    case BSG__C_DATE_MAX: {
+        static const char *const bounds[2][2] = {
+            {"Path `{PATH}` ({VALUE}) is more than maximum allowed value ({MAX}).",
+             "Path `{PATH}` ({VALUE}) is less than minimum allowed value ({MIN})."},
+            {"Path `{PATH}` ({VALUE}) is after maximum allowed value ({MAX}).",
+             "Path `{PATH}` ({VALUE}) is before minimum allowed value ({MIN})."}};
+        bool is_min = ck->kind == BSG__C_MIN || ck->kind == BSG__C_DATE_MIN;
+        bool is_date = ck->kind == BSG__C_DATE_MIN || ck->kind == BSG__C_DATE_MAX;
+        kind = is_min ? BSG_KIND_MIN : BSG_KIND_MAX;
+        a.bound_name = is_min ? "MIN" : "MAX";
         a.bound = ck->now ? "Date.now()" : s->pool + ck->text;
-        dflt = ck->kind == BSG__C_MAX
-                   ? "Path `{PATH}` ({VALUE}) is more than maximum allowed value ({MAX})."
-                   : "Path `{PATH}` ({VALUE}) is after maximum allowed value ({MAX}).";
+        dflt = bounds[is_date][is_min];
         break;
+    }
     case BSG__C_MINLENGTH:
         kind = BSG_KIND_MINLENGTH;
         a.length = len;

@@ -1004,6 +1004,16 @@ static void walk_array(vstate *v, const bsg__node *n, const elem *e)
         if (klen) {
             /* The key is the index written out, as arrays normally are. */
             const uint8_t *q = p + 2 + klen;
+            if (*p < 32 && (fast & (UINT32_C(1) << *p))) {
+                uint32_t size = value_length(v, *p, q, (uint32_t)(end - q));
+                if (size == UINT32_MAX)
+                    break;
+                if (*p != 0x09 || date_in_range(&(elem){.val = q})) {
+                    index++;
+                    p = q + size;
+                    continue;
+                }
+            }
             c.type = *p;
             c.key = p + 1;
             c.klen = klen;
@@ -1310,10 +1320,24 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
     const bsg__field *fields = s->fields + n->first;
     while (!v->stop) {
         uint32_t i;
+        __builtin_prefetch(p + 384);
         if (guess < n->count && expected_key(&fields[guess], p, end)) {
             /* The key is the field we expected next: skip the generic scan. */
             const bsg__field *f = &fields[guess];
             const uint8_t *q = p + 2 + f->len;
+            uint64_t bit = UINT64_C(1) << (guess & 63);
+            if (!wide && *p < 32 && (f->fast & (UINT32_C(1) << *p)) && !(seen0 & bit)) {
+                /* ...and its value needs no more than its framing: done. */
+                uint32_t size = value_length(v, *p, q, (uint32_t)(end - q));
+                if (size == UINT32_MAX)
+                    break;
+                if (*p != 0x09 || date_in_range(&(elem){.val = q})) {
+                    seen0 |= bit;
+                    guess++;
+                    p = q + size;
+                    continue;
+                }
+            }
             c.type = *p;
             c.key = p + 1;
             c.klen = f->len;

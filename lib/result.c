@@ -168,9 +168,16 @@ static void print_double(bsg_result *r, double d, bool raw)
 
 static void print_date(bsg_result *r, int64_t ms, bool raw)
 {
-    time_t secs = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    /* Years 1 to 9999 print as ISO 8601; others as milliseconds (checked
+       before any arithmetic, which would overflow near INT64_MIN). */
     struct tm tm;
-    if (ms < -62135596800000LL || ms > 253402300799999LL || !gmtime_r(&secs, &tm)) {
+    time_t secs = 0;
+    bool iso = ms >= -62135596800000LL && ms <= 253402300799999LL;
+    if (iso) {
+        secs = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+        iso = gmtime_r(&secs, &tm) != NULL;
+    }
+    if (!iso) {
         bsg__text_printf(r, raw ? "%" PRId64 : "{\"$date\":{\"$numberLong\":\"%" PRId64 "\"}}", ms);
         return;
     }

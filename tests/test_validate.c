@@ -2001,6 +2001,27 @@ START_TEST(bug_nan_message)
 }
 END_TEST
 
+/* Found by fuzzing: printing a date near INT64_MIN overflowed. Dates
+   outside JavaScript's range are `type` errors printed as milliseconds. */
+START_TEST(bug_extreme_dates)
+{
+    bsg_schema *s = util_compile("schema T { d: Date }");
+    const bsg_model *m = util_model(s, NULL);
+    bsg_result *r = bsg_result_new();
+    const int64_t extremes[] = {INT64_MIN, INT64_MAX, 8640000000000001LL};
+    for (size_t i = 0; i < COUNT(extremes); i++) {
+        bson_t *b = bson_new();
+        BSON_APPEND_DATE_TIME(b, "d", extremes[i]);
+        util_validate(m, b, NULL, r);
+        ck_assert_errors(r, "d type");
+        ck_assert_ptr_nonnull(strstr(bsg_result_error(r, 0)->value, "$numberLong"));
+        bson_destroy(b);
+    }
+    bsg_result_free(r);
+    bsg_schema_free(s);
+}
+END_TEST
+
 /* MARK: - Suite */
 
 static Suite *validate_suite(void)
@@ -2070,6 +2091,7 @@ static Suite *validate_suite(void)
         tcase_add_test(tc, bug_max_size_above_server);
         tcase_add_test(tc, bug_many_errors);
         tcase_add_test(tc, bug_nan_message);
+        tcase_add_test(tc, bug_extreme_dates);
         suite_add_tcase(s, tc);
     }
 

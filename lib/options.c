@@ -388,9 +388,10 @@ static void opt_min_max(opt_state *st, const bsg__ast_member *m, bool is_min)
             st->max = ck.num;
         }
         if (st->have_min && st->have_max && st->min > st->max) {
+            uint32_t bound = format_bound(st, st->min); /* may move the pool */
             bsg__cerror(c, v->offset, "min-greater-than-max",
                         "`min` (%s) is greater than `max`: no value can pass",
-                        c->s->pool + format_bound(st, st->min));
+                        c->s->pool + bound);
             return;
         }
     }

@@ -2022,6 +2022,37 @@ START_TEST(bug_extreme_dates)
 }
 END_TEST
 
+/* Map keys with `.` at every position of keys of 1 to 16 bytes (short keys
+   are tested a word at a time), and the same keys without it. */
+START_TEST(map_key_dots_everywhere)
+{
+    bsg_schema *s = util_compile("schema T { m: { type: Map, of: Number } }");
+    const bsg_model *m = util_model(s, NULL);
+    bsg_result *r = bsg_result_new();
+    for (size_t len = 1; len <= 16; len++) {
+        for (size_t at = 0; at <= len; at++) { /* at == len: no dot */
+            char key[17];
+            memset(key, 'k', len);
+            key[len] = '\0';
+            if (at < len)
+                key[at] = '.';
+            bson_t *b = bson_new(), child;
+            BSON_APPEND_DOCUMENT_BEGIN(b, "m", &child);
+            BSON_APPEND_INT32(&child, key, 1);
+            bson_append_document_end(b, &child);
+            bool ok = util_validate(m, b, NULL, r);
+            ck_assert_msg(ok == (at == len),
+                          "key \"%s\": %s", key, ok ? "accepted" : "rejected");
+            if (!ok)
+                ck_assert_int_eq(bsg_result_error(r, 0)->kind, BSG_KIND_KEY);
+            bson_destroy(b);
+        }
+    }
+    bsg_result_free(r);
+    bsg_schema_free(s);
+}
+END_TEST
+
 /* MARK: - Suite */
 
 static Suite *validate_suite(void)
@@ -2092,6 +2123,7 @@ static Suite *validate_suite(void)
         tcase_add_test(tc, bug_many_errors);
         tcase_add_test(tc, bug_nan_message);
         tcase_add_test(tc, bug_extreme_dates);
+        tcase_add_test(tc, map_key_dots_everywhere);
         suite_add_tcase(s, tc);
     }
 

@@ -28,6 +28,7 @@ typedef struct vstate {
     const bsg_schema *s;
     bsg_result *r;
     const uint8_t *doc;
+    const uint8_t *doc_end; /* one past the document's last byte */
     uint32_t max_errors;
     uint32_t max_depth;
     bsg_kind depth_kind; /* `server` at MongoDB's limit, `limit` below it */
@@ -793,13 +794,17 @@ static bool check_user(vstate *v, const bsg__check *ck, const elem *e, char *msg
     return u->fn(&val, u->ctx, msg, cap);
 }
 
-static bool enum_has(const bsg_schema *s, const bsg__check *ck, const elem *e)
+static bool enum_has(const vstate *v, const bsg__check *ck, const elem *e)
 {
+    const bsg_schema *s = v->s;
     if (ck->kind == BSG__C_ENUM_STR) {
         if (e->type != 0x02)
             return true;
         uint32_t n = rd32(e->val) - 1;
-        uint64_t head = bsg__key_head(e->val + 4, n);
+        const uint8_t *str = e->val + 4;
+        uint64_t head = n < 8 && str + 8 <= v->doc_end
+                            ? load64(str) & ((UINT64_C(1) << (8 * n)) - 1)
+                            : bsg__key_head(str, n);
         for (uint32_t i = 0; i < ck->count; i++) {
             const bsg__strref *x = &s->enum_strs[ck->first + i];
             if (x->len == n && x->head == head &&
@@ -823,7 +828,7 @@ static inline bool check_passes(vstate *v, const bsg__check *ck, const elem *e, 
     switch ((bsg__check_kind)ck->kind) {
     case BSG__C_ENUM_STR:
     case BSG__C_ENUM_NUM:
-        return enum_has(v->s, ck, e);
+        return enum_has(v, ck, e);
     case BSG__C_MIN:
         return d >= ck->num;
     case BSG__C_MAX:
@@ -1472,6 +1477,7 @@ bool bsg_validate(const bsg_model *model, const uint8_t *data, size_t len,
     v.s = model ? model->owner : NULL;
     v.r = result;
     v.doc = data;
+    v.doc_end = data ? data + len : NULL;
     v.max_errors = opts->max_errors;
     v.max_depth = opts->max_depth && opts->max_depth < SERVER_MAX_DEPTH ? opts->max_depth
                                                                        : SERVER_MAX_DEPTH;

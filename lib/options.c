@@ -58,14 +58,13 @@ static check_list *target_list(opt_state *st)
     return st->target == st->node ? &st->own : &st->elem;
 }
 
-static bsg__check *add_check(opt_state *st, check_list *l, bsg__check_kind kind)
+static bsg__check *add_check(check_list *l, bsg__check_kind kind)
 {
     BSG__GROW(l->items, l->cap, l->count + 1);
     bsg__check *ck = &l->items[l->count++];
     memset(ck, 0, sizeof *ck);
     ck->kind = (uint8_t)kind;
     ck->msg = BSG__NONE;
-    (void)st;
     return ck;
 }
 
@@ -229,7 +228,7 @@ static void opt_enum(opt_state *st, const bsg__ast_member *m)
     if (!enum_type_ok(st, m->offset))
         return;
     check_list *list = target_list(st);
-    bsg__check *ck = add_check(st, list, target_type(st) == BSG__T_STRING ? BSG__C_ENUM_STR
+    bsg__check *ck = add_check(list, target_type(st) == BSG__T_STRING ? BSG__C_ENUM_STR
                                                                           : BSG__C_ENUM_NUM);
     ck->first = (uint32_t)(ck->kind == BSG__C_ENUM_STR ? c->s->nenum_strs : c->s->nenum_nums);
     const bsg__ast_node *v = enum_values(st, m->value, &ck->msg);
@@ -395,7 +394,7 @@ static void opt_min_max(opt_state *st, const bsg__ast_member *m, bool is_min)
             return;
         }
     }
-    bsg__check *slot = add_check(st, target_list(st), (bsg__check_kind)ck.kind);
+    bsg__check *slot = add_check(target_list(st), (bsg__check_kind)ck.kind);
     ck.msg = msg;
     *slot = ck;
 }
@@ -436,7 +435,7 @@ static void opt_length(opt_state *st, const bsg__ast_member *m, bool is_min)
                     st->minlen, st->maxlen);
         return;
     }
-    bsg__check *ck = add_check(st, target_list(st), is_min ? BSG__C_MINLENGTH : BSG__C_MAXLENGTH);
+    bsg__check *ck = add_check(target_list(st), is_min ? BSG__C_MINLENGTH : BSG__C_MAXLENGTH);
     ck->num = n;
     ck->msg = msg;
     ck->text = format_bound(st, n);
@@ -491,7 +490,7 @@ static void opt_match(opt_state *st, const bsg__ast_member *m)
     uint32_t rx = add_regex(st, v);
     if (rx == BSG__NONE)
         return;
-    bsg__check *ck = add_check(st, target_list(st), BSG__C_REGEXP);
+    bsg__check *ck = add_check(target_list(st), BSG__C_REGEXP);
     ck->first = rx;
     ck->msg = msg;
     ck->text = regex_text(st, v);
@@ -527,7 +526,7 @@ static void add_user(opt_state *st, const bsg__ast_node *name, uint32_t msg)
     BSG__GROW(s->users, c->cap_users, s->nusers + 1);
     s->users[s->nusers] = (bsg__user){fn, ctx,
                                       bsg__pool_add(c, name->u.string.text, name->u.string.len)};
-    bsg__check *ck = add_check(st, &st->own, BSG__C_USER);
+    bsg__check *ck = add_check(&st->own, BSG__C_USER);
     ck->first = (uint32_t)s->nusers++;
     ck->msg = msg;
 }
@@ -558,7 +557,7 @@ static void validate_one(opt_state *st, const bsg__ast_node *v)
         uint32_t rx = add_regex(st, v);
         if (rx == BSG__NONE)
             return;
-        bsg__check *ck = add_check(st, &st->own, BSG__C_USER_REGEXP);
+        bsg__check *ck = add_check(&st->own, BSG__C_USER_REGEXP);
         ck->first = rx;
         ck->msg = msg;
         ck->text = regex_text(st, v);

@@ -214,9 +214,8 @@ static void print_container(bsg_result *r, uint8_t type, const uint8_t *v)
     bson_free(json);
 }
 
-void bsg__print_value(bsg_result *r, uint8_t type, const uint8_t *v, uint32_t len, bool raw)
+void bsg__print_value(bsg_result *r, uint8_t type, const uint8_t *v, bool raw)
 {
-    (void)len;
     switch (type) {
     case 0x02: { /* string: printed whole up to 200 bytes */
         uint32_t n = rd32(v) - 1;

@@ -37,8 +37,7 @@ size_t bsg__text_end(bsg_result *r, size_t start);
 
 /* Print a BSON value as relaxed Extended JSON (for `value`), or as Mongoose
    prints {VALUE} in messages (`raw`: strings unquoted). Appends to the text. */
-void bsg__print_value(bsg_result *r, uint8_t type, const uint8_t *v, uint32_t len,
-                      bool raw);
+void bsg__print_value(bsg_result *r, uint8_t type, const uint8_t *v, bool raw);
 
 /* Turn the offsets of the errors into pointers (call once, at the end). */
 void bsg__result_finish(bsg_result *r);

@@ -17,8 +17,6 @@
 enum {
     BSG__F_REQUIRED = 1u << 0,      /* `required: true` */
     BSG__F_HAS_REQUIRED = 1u << 1,  /* objects: some field must be reported when missing */
-    BSG__F_UUID_STRICT = 1u << 2,   /* UUID: subtype 4, 16 bytes */
-    BSG__F_ID_FIELD = 1u << 3,      /* the `_id` of a model root: server rules apply */
     BSG__F_IMPLICIT_ELEM = 1u << 4, /* Array or Map whose Mixed element nobody declared */
 };
 

@@ -51,7 +51,7 @@ typedef struct elem {
 } elem;
 
 static void walk_object(vstate *v, uint32_t node, const elem *e);
-static void walk_any(vstate *v, const elem *e, bool is_array);
+static void walk_any(vstate *v, const elem *e);
 static void check_value(vstate *v, uint32_t node, const elem *e);
 
 /* MARK: - Little-endian reads */
@@ -154,7 +154,7 @@ static uint32_t utf16_length(const uint8_t *s, size_t n)
 
 /* MARK: - Errors */
 
-static size_t render_path(vstate *v, const elem *leaf)
+static size_t render_path(vstate *v)
 {
     bsg_result *r = v->r;
     size_t start = r->text_len;
@@ -167,7 +167,6 @@ static size_t render_path(vstate *v, const elem *leaf)
         else
             bsg__text_printf(r, "%u", v->path[i].len);
     }
-    (void)leaf;
     return bsg__text_end(r, start);
 }
 
@@ -207,7 +206,7 @@ static void put_value(vstate *v, const tmpl_args *a)
             return;
         }
     }
-    bsg__print_value(v->r, a->e->type, a->e->val, a->e->vlen, !a->quote_value);
+    bsg__print_value(v->r, a->e->type, a->e->val, !a->quote_value);
 }
 
 static size_t render_template(vstate *v, const char *t, const tmpl_args *a)
@@ -267,7 +266,7 @@ static void report(vstate *v, bsg_kind kind, const elem *e, const char *expected
         r->cap = r->cap ? r->cap * 2 : 16;
         r->errors = bsg__realloc(r->errors, r->cap * sizeof *r->errors);
     }
-    size_t path = render_path(v, e);
+    size_t path = render_path(v);
     tmpl_args local = {0};
     if (!a)
         a = &local;
@@ -276,7 +275,7 @@ static void report(vstate *v, bsg_kind kind, const elem *e, const char *expected
     a->kind = bsg_kind_name(kind);
     size_t value = r->text_len;
     if (e && e->type != 0x0A)
-        bsg__print_value(r, e->type, e->val, e->vlen, false);
+        bsg__print_value(r, e->type, e->val, false);
     bsg__text_end(r, value);
     size_t message = render_template(v, msg, a);
     bsg_error *err = &r->errors[r->count++];
@@ -673,25 +672,22 @@ static void key_error(vstate *v, const elem *e, const char *why)
 
 /* MARK: - Walking what the schema does not describe */
 
-static void walk_any(vstate *v, const elem *e, bool is_array);
-
 /* Walk an element's value with its key on the path. */
 static void walk_any_at(vstate *v, const elem *e)
 {
     push(v, (const char *)e->key, e->klen);
-    walk_any(v, e, e->type == 0x04);
+    walk_any(v, e);
     pop(v);
 }
 
 /* Well-formedness of an unchecked value: containers are walked, with empty
    and duplicate keys reported (MongoDB's rules hold inside Mixed too). */
-static void walk_any(vstate *v, const elem *e, bool is_array)
+static void walk_any(vstate *v, const elem *e)
 {
-    (void)is_array;
     if (e->type == 0x0F) { /* code with scope: its scope is a document */
         uint32_t sl = rd32(e->val + 4);
         elem scope = {.type = 0x03, .val = e->val + 8 + sl, .vlen = e->vlen - 8 - sl};
-        walk_any(v, &scope, false);
+        walk_any(v, &scope);
         return;
     }
     if (e->type != 0x03 && e->type != 0x04)
@@ -717,7 +713,7 @@ static void walk_any(vstate *v, const elem *e, bool is_array)
             else
                 v->path[v->depth] = (path_seg){(const char *)c.key, c.klen};
             v->depth++;
-            walk_any(v, &c, false);
+            walk_any(v, &c);
             v->depth--;
         }
         index++;
@@ -950,7 +946,7 @@ static void type_error(vstate *v, const bsg__node *n, const elem *e)
     snprintf(msg, sizeof msg, "Cast to %s failed for value {VALUE} (type %s) at path \"{PATH}\"",
              v->s->pool + n->label, bsg__bson_type_alias(e->type));
     report(v, BSG_KIND_TYPE, e, v->s->pool + n->label, msg, &a);
-    walk_any(v, e, e->type == 0x04);
+    walk_any(v, e);
 }
 
 static void required_error(vstate *v, const bsg__node *n, const elem *e)
@@ -1142,7 +1138,7 @@ static void check_value(vstate *v, uint32_t node, const elem *e)
     switch (n->type) {
     case BSG__T_MIXED:
         if (e->type != 0x0A) {
-            walk_any(v, e, e->type == 0x04);
+            walk_any(v, e);
             return;
         }
         break;

@@ -5,302 +5,14 @@
  * and every schema path, and records errors only when something is wrong:
  * a valid document allocates nothing once the result has been used.
  */
-#include "result.h"
-#include "utf8.h"
+#include "validator.h"
 
 #include <math.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include <stdio.h>
-#include <string.h>
-#include <time.h>
-
-#define SERVER_MAX_DEPTH 180u
-#define SERVER_MAX_SIZE (16u * 1024u * 1024u)
-
-typedef struct path_seg {
-    const char *key; /* NULL for an array index */
-    uint32_t len;    /* key length, or the index */
-} path_seg;
-
-typedef struct vstate {
-    const bsg_schema *s;
-    bsg_result *r;
-    const uint8_t *doc;
-    const uint8_t *doc_end; /* one past the document's last byte */
-    uint32_t max_errors;
-    uint32_t max_depth;
-    bsg_kind depth_kind; /* `server` at MongoDB's limit, `limit` below it */
-    bsg_strict strict;   /* override, or BSG_STRICT_SCHEMA */
-    bool stop;           /* cap reached or framing lost */
-    bool have_now;
-    double now_ms;
-    uint32_t depth;
-    path_seg path[SERVER_MAX_DEPTH + 4];
-} vstate;
-
-/* A located element value. */
-typedef struct elem {
-    uint8_t type;
-    const uint8_t *key;
-    uint32_t klen;
-    uint64_t head; /* the key's first 8 bytes, zero-padded (see bsg__key_head) */
-    const uint8_t *val;
-    uint32_t vlen;
-} elem;
 
 static void walk_object(vstate *v, uint32_t node, const elem *e);
 static void walk_any(vstate *v, const elem *e);
 static void check_value(vstate *v, uint32_t node, const elem *e);
-
-/* MARK: - Little-endian reads */
-
-static inline uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static inline int64_t rd64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return (int64_t)v;
-}
-
-static inline double rddouble(const uint8_t *p)
-{
-    int64_t bits = rd64(p);
-    double d;
-    memcpy(&d, &bits, sizeof d);
-    return d;
-}
-
-/* MARK: - UTF-8 */
-
-#define HIGH_BITS UINT64_C(0x8080808080808080)
-#define LOW_BITS UINT64_C(0x0101010101010101)
-
-static inline uint64_t load64(const uint8_t *p)
-{
-    uint64_t w;
-    memcpy(&w, p, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    w = __builtin_bswap64(w);
-#endif
-    return w;
-}
-
-/* Skip ASCII: the index of the first byte >= 0x80 at or after i, or n. */
-static inline size_t skip_ascii(const uint8_t *s, size_t i, size_t n)
-{
-#ifdef __SSE2__
-    for (; i + 16 <= n; i += 16) {
-        int m = _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
-        if (m)
-            return i + (size_t)__builtin_ctz((unsigned)m);
-    }
-    if (i < n && n >= 16) { /* the tail as one overlapping load */
-        int m = _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)));
-        return m ? n - 16 + (size_t)__builtin_ctz((unsigned)m) : n;
-    }
-#endif
-    for (; i + 8 <= n; i += 8) {
-        uint64_t high = load64(s + i) & HIGH_BITS;
-        if (high)
-            return i + ((size_t)__builtin_ctzll(high) >> 3);
-    }
-    while (i < n && s[i] < 0x80)
-        i++;
-    return i;
-}
-
-#define utf8_valid bsg__utf8_valid
-
-/* The length of the ASCII prefix of s[0..n), reading up to `readable`
-   (>= n) bytes: short strings take one masked or two overlapping 8-byte
-   loads, so no loop ends in a mispredicted byte-by-byte tail. */
-static inline size_t ascii_prefix(const uint8_t *s, size_t n, size_t readable)
-{
-    uint64_t high;
-    if (n <= 8 && readable >= 8) {
-        uint64_t mask = n == 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * n)) - 1;
-        high = load64(s) & mask & HIGH_BITS;
-        return high ? (size_t)__builtin_ctzll(high) >> 3 : n;
-    }
-    if (n >= 8 && n <= 16) {
-        high = load64(s) & HIGH_BITS;
-        if (high)
-            return (size_t)__builtin_ctzll(high) >> 3;
-        high = load64(s + n - 8) & HIGH_BITS;
-        return high ? n - 8 + ((size_t)__builtin_ctzll(high) >> 3) : n;
-    }
-    return skip_ascii(s, 0, n);
-}
-
-/* Length in UTF-16 code units, as JavaScript's String#length counts. */
-static uint32_t utf16_length(const uint8_t *s, size_t n)
-{
-    uint32_t len = 0;
-    for (size_t i = 0; i < n; i++) {
-        len += (s[i] & 0xC0) != 0x80;
-        len += s[i] >= 0xF0;
-    }
-    return len;
-}
-
-/* MARK: - Errors */
-
-static size_t render_path(vstate *v)
-{
-    bsg_result *r = v->r;
-    size_t start = r->text_len;
-    uint32_t n = v->depth;
-    for (uint32_t i = 0; i < n; i++) {
-        if (i)
-            bsg__text_add(r, ".", 1);
-        if (v->path[i].key)
-            bsg__text_add(r, v->path[i].key, v->path[i].len);
-        else
-            bsg__text_printf(r, "%u", v->path[i].len);
-    }
-    return bsg__text_end(r, start);
-}
-
-/* Fill `{PATH}`, `{VALUE}` and the validator's own placeholders into a
-   template; each placeholder is replaced at its first occurrence only, as
-   Mongoose's String#replace does. */
-typedef struct tmpl_args {
-    size_t path; /* offset of the rendered path in the result's text */
-    const elem *e;
-    const char *kind;
-    const char *bound_name; /* "MIN", "MAX", "MINLENGTH", "MAXLENGTH" */
-    const char *bound;
-    uint32_t length;
-    bool cut_value;   /* maxlength: values over 30 characters are cut */
-    bool quote_value; /* cast errors quote strings, as util.inspect does */
-} tmpl_args;
-
-static void put_value(vstate *v, const tmpl_args *a)
-{
-    if (!a->e)
-        return;
-    if (a->cut_value && a->e->type == 0x02) {
-        /* Mongoose shows at most 30 UTF-16 units, then "...". */
-        const uint8_t *str = a->e->val + 4;
-        uint32_t len = rd32(a->e->val) - 1, n = 0, units = 0;
-        while (n < len) {
-            uint32_t width = str[n] < 0x80 ? 1 : str[n] < 0xE0 ? 2 : str[n] < 0xF0 ? 3 : 4;
-            uint32_t u = width == 4 ? 2 : 1;
-            if (units + u > 30)
-                break;
-            units += u;
-            n += width;
-        }
-        if (n < len) {
-            bsg__text_add(v->r, (const char *)str, n);
-            bsg__text_add(v->r, "...", 3);
-            return;
-        }
-    }
-    bsg__print_value(v->r, a->e->type, a->e->val, !a->quote_value);
-}
-
-static size_t render_template(vstate *v, const char *t, const tmpl_args *a)
-{
-    bsg_result *r = v->r;
-    size_t start = r->text_len;
-    unsigned done = 0;
-    static const char *const names[] = {"PATH", "VALUE", "KIND", "TYPE", "LENGTH", NULL};
-    while (*t) {
-        const char *open = strchr(t, '{');
-        if (!open) {
-            bsg__text_add(r, t, strlen(t));
-            break;
-        }
-        bsg__text_add(r, t, (size_t)(open - t));
-        const char *close = strchr(open, '}');
-        size_t n = close ? (size_t)(close - open - 1) : 0;
-        int which = -1;
-        for (int i = 0; close && names[i]; i++)
-            if (strlen(names[i]) == n && strncmp(open + 1, names[i], n) == 0)
-                which = i;
-        if (close && which < 0 && a->bound_name && strlen(a->bound_name) == n &&
-            strncmp(open + 1, a->bound_name, n) == 0)
-            which = 5;
-        if (which < 0 || (done & (1u << which))) {
-            bsg__text_add(r, open, 1);
-            t = open + 1;
-            continue;
-        }
-        done |= 1u << which;
-        switch (which) {
-        case 0: bsg__text_add(r, r->text + a->path, strlen(r->text + a->path)); break;
-        case 1: put_value(v, a); break;
-        case 2:
-        case 3: bsg__text_add(r, a->kind, strlen(a->kind)); break;
-        case 4: bsg__text_printf(r, "%u", a->length); break;
-        case 5: bsg__text_add(r, a->bound, strlen(a->bound)); break;
-        }
-        t = close + 1;
-    }
-    return bsg__text_end(r, start);
-}
-
-/* Record one error. `msg` is a template; `expected` a SchemaType name. */
-static void report(vstate *v, bsg_kind kind, const elem *e, const char *expected,
-                   const char *msg, tmpl_args *a)
-{
-    bsg_result *r = v->r;
-    if (v->stop)
-        return;
-    if (v->max_errors && r->count >= v->max_errors) {
-        r->truncated = true;
-        v->stop = true;
-        return;
-    }
-    if (r->count == r->cap) {
-        r->cap = r->cap ? r->cap * 2 : 16;
-        r->errors = bsg__realloc(r->errors, r->cap * sizeof *r->errors);
-    }
-    size_t path = render_path(v);
-    tmpl_args local = {0};
-    if (!a)
-        a = &local;
-    a->path = path;
-    a->e = e;
-    a->kind = bsg_kind_name(kind);
-    size_t value = r->text_len;
-    if (e && e->type != 0x0A)
-        bsg__print_value(r, e->type, e->val, false);
-    bsg__text_end(r, value);
-    size_t message = render_template(v, msg, a);
-    bsg_error *err = &r->errors[r->count++];
-    err->kind = kind;
-    err->path = (const char *)(uintptr_t)path;
-    err->value = (const char *)(uintptr_t)value;
-    err->message = (const char *)(uintptr_t)message;
-    err->expected = expected ? expected : "";
-    err->actual = e ? bsg__bson_type_alias(e->type) : "";
-    err->offset = e ? (uint32_t)(e->key ? e->key - 1 - v->doc : e->val - v->doc) : 0;
-}
-
-/* Framing is lost: report where, and stop reading this document. */
-static void malformed(vstate *v, const uint8_t *at, const char *what)
-{
-    if (v->stop)
-        return;
-    char msg[160];
-    snprintf(msg, sizeof msg, "malformed BSON at byte %u: %s",
-             (unsigned)(at - v->doc), what);
-    report(v, BSG_KIND_MALFORMED, NULL, "", msg, NULL);
-    v->stop = true;
-    if (v->r->count)
-        v->r->errors[v->r->count - 1].offset = (uint32_t)(at - v->doc);
-}
 
 /* MARK: - Reading elements */
 
@@ -318,15 +30,15 @@ static uint32_t value_length_slow(vstate *v, uint8_t type, const uint8_t *p, uin
     case 0x06: case 0x0A: case 0x7F: case 0xFF: n = 0; break;
     case 0x08:
         if (avail < 1) goto short_;
-        if (p[0] > 1) { malformed(v, p, "boolean byte is not 0 or 1"); return UINT32_MAX; }
+        if (p[0] > 1) { bsg__malformed(v, p, "boolean byte is not 0 or 1"); return UINT32_MAX; }
         n = 1;
         break;
     case 0x02: case 0x0D: case 0x0E:
         if (avail < 5) goto short_;
         n = rd32(p);
         if (n < 1 || n > avail - 4) goto bad_len;
-        if (p[4 + n - 1] != 0) { malformed(v, p, "string is not NUL-terminated"); return UINT32_MAX; }
-        if (!utf8_valid(p + 4, n - 1)) { malformed(v, p, "string is not valid UTF-8"); return UINT32_MAX; }
+        if (p[4 + n - 1] != 0) { bsg__malformed(v, p, "string is not NUL-terminated"); return UINT32_MAX; }
+        if (!utf8_valid(p + 4, n - 1)) { bsg__malformed(v, p, "string is not valid UTF-8"); return UINT32_MAX; }
         n += 4;
         break;
     case 0x03: case 0x04:
@@ -340,7 +52,7 @@ static uint32_t value_length_slow(vstate *v, uint8_t type, const uint8_t *p, uin
         n = rd32(p);
         if (n > avail - 5) goto bad_len;
         if (p[4] == 0x02 && (n < 4 || rd32(p + 5) != n - 4)) {
-            malformed(v, p, "old binary (subtype 2) has an inconsistent inner length");
+            bsg__malformed(v, p, "old binary (subtype 2) has an inconsistent inner length");
             return UINT32_MAX;
         }
         n += 5;
@@ -350,7 +62,7 @@ static uint32_t value_length_slow(vstate *v, uint8_t type, const uint8_t *p, uin
         const uint8_t *b = a ? memchr(a + 1, 0, avail - (uint32_t)(a + 1 - p)) : NULL;
         if (!b) goto short_;
         if (!utf8_valid(p, (size_t)(a - p)) || !utf8_valid(a + 1, (size_t)(b - a - 1))) {
-            malformed(v, p, "regex is not valid UTF-8");
+            bsg__malformed(v, p, "regex is not valid UTF-8");
             return UINT32_MAX;
         }
         n = (uint32_t)(b + 1 - p);
@@ -361,7 +73,7 @@ static uint32_t value_length_slow(vstate *v, uint8_t type, const uint8_t *p, uin
         n = rd32(p);
         if (n < 1 || n > avail - 4 || avail - 4 - n < 12) goto bad_len;
         if (p[4 + n - 1] != 0 || !utf8_valid(p + 4, n - 1)) {
-            malformed(v, p, "dbPointer namespace is not a valid string");
+            bsg__malformed(v, p, "dbPointer namespace is not a valid string");
             return UINT32_MAX;
         }
         n += 16;
@@ -372,28 +84,28 @@ static uint32_t value_length_slow(vstate *v, uint8_t type, const uint8_t *p, uin
         if (n < 14 || n > avail) goto bad_len;
         uint32_t sl = rd32(p + 4);
         if (sl < 1 || sl > n - 13 || p[8 + sl - 1] != 0 || !utf8_valid(p + 8, sl - 1)) {
-            malformed(v, p, "code-with-scope string is malformed");
+            bsg__malformed(v, p, "code-with-scope string is malformed");
             return UINT32_MAX;
         }
         uint32_t dl = rd32(p + 8 + sl);
         if (8 + sl + dl != n || dl < 5 || p[n - 1] != 0) {
-            malformed(v, p, "code-with-scope lengths disagree");
+            bsg__malformed(v, p, "code-with-scope lengths disagree");
             return UINT32_MAX;
         }
         break;
     }
     default:
-        malformed(v, p - 1, "unknown element type");
+        bsg__malformed(v, p - 1, "unknown element type");
         return UINT32_MAX;
     }
     if (n > avail)
         goto short_;
     return n;
 bad_len:
-    malformed(v, p, "length prefix runs past the end of its document");
+    bsg__malformed(v, p, "length prefix runs past the end of its document");
     return UINT32_MAX;
 short_:
-    malformed(v, p, "value runs past the end of its document");
+    bsg__malformed(v, p, "value runs past the end of its document");
     return UINT32_MAX;
 }
 
@@ -413,7 +125,7 @@ value_length(vstate *v, uint8_t type, const uint8_t *p, uint32_t avail)
     uint32_t n = type < 32 ? fixed_size[type] : 0xFF;
     if (n != 0xFF) {
         if (n > avail) {
-            malformed(v, p, "value runs past the end of its document");
+            bsg__malformed(v, p, "value runs past the end of its document");
             return UINT32_MAX;
         }
         return n;
@@ -445,7 +157,7 @@ next_elem(vstate *v, const uint8_t **pp, const uint8_t *end, elem *e)
         return false;
     e->type = *p++;
     if (e->type == 0) {
-        malformed(v, p - 1, "unexpected 0x00 before the end of the document");
+        bsg__malformed(v, p - 1, "unexpected 0x00 before the end of the document");
         return false;
     }
     const uint8_t *nul;
@@ -481,12 +193,12 @@ next_elem(vstate *v, const uint8_t **pp, const uint8_t *end, elem *e)
     }
     nul = memchr(p, 0, (size_t)(end - p));
     if (!nul) {
-        malformed(v, p, "field name is not NUL-terminated");
+        bsg__malformed(v, p, "field name is not NUL-terminated");
         return false;
     }
     e->klen = (uint32_t)(nul - p);
     if (!utf8_valid(p, e->klen)) {
-        malformed(v, p, "field name is not valid UTF-8");
+        bsg__malformed(v, p, "field name is not valid UTF-8");
         return false;
     }
     e->head = bsg__key_head(p, e->klen);
@@ -505,20 +217,10 @@ found:
 static inline void check_terminator(vstate *v, const uint8_t *end)
 {
     if (*end != 0)
-        malformed(v, end, "document is not terminated by 0x00");
+        bsg__malformed(v, end, "document is not terminated by 0x00");
 }
 
 /* MARK: - Nesting */
-
-static bool push(vstate *v, const char *key, uint32_t len)
-{
-    v->path[v->depth].key = key;
-    v->path[v->depth].len = len;
-    v->depth++;
-    return true;
-}
-
-static void pop(vstate *v) { v->depth--; }
 
 /* Entering a container below the depth cap? Report once where it is cut. */
 static bool may_descend(vstate *v, const elem *e)
@@ -532,142 +234,8 @@ static bool may_descend(vstate *v, const elem *e)
                  ? "Path `{PATH}` nests deeper than %u levels: MongoDB rejects the document"
                  : "Path `{PATH}` nests deeper than the configured %u levels",
              v->max_depth);
-    report(v, v->depth_kind, e, "", msg, &a);
+    bsg__report(v, v->depth_kind, e, "", msg, &a);
     return false;
-}
-
-/* Per-depth scratch, allocated once per result for every depth the
-   validator can reach, so pointers into it stay valid. */
-static bsg__level *level(vstate *v)
-{
-    bsg_result *r = v->r;
-    if (!r->nlevels) {
-        r->nlevels = SERVER_MAX_DEPTH + 4;
-        r->levels = bsg__calloc(r->nlevels, sizeof *r->levels);
-    }
-    return &r->levels[v->depth];
-}
-
-/* MARK: - Key sets (duplicate detection where the schema does not list keys) */
-
-typedef struct keyset {
-    bsg__level *lv; /* the hash table, once there are more than 8 keys */
-    uint32_t count;
-    const uint8_t *keys[8];
-    uint32_t lens[8];
-    uint64_t heads[8];
-} keyset;
-
-static void keyset_init(keyset *ks)
-{
-    ks->lv = NULL;
-    ks->count = 0;
-}
-
-/* Keys compare by length and first 8 bytes, then by the rest. */
-static inline bool key_equal(const uint8_t *a, uint64_t ahead, uint32_t alen,
-                             const uint8_t *b, uint64_t bhead, uint32_t blen)
-{
-    return alen == blen && ahead == bhead && (alen <= 8 || memcmp(a + 8, b + 8, alen - 8) == 0);
-}
-
-static inline uint32_t key_hash(const uint8_t *key, uint64_t head, uint32_t klen)
-{
-    uint64_t h = (head ^ klen) * UINT64_C(0x9E3779B97F4A7C15);
-    if (klen > 8)
-        h ^= bsg__hash(key + 8, klen - 8);
-    return (uint32_t)(h >> 32);
-}
-
-/* A slot: generation (16 bits), hash tag (16 bits), key offset + 1 (32 bits). */
-#define SLOT_GEN(s) ((uint32_t)((s) >> 48))
-#define SLOT_TAG(s) ((uint32_t)((s) >> 32) & 0xFFFF)
-#define SLOT_OFF(s) ((uint32_t)(s))
-
-/* Insert without growing; false if present. */
-static bool table_put(vstate *v, bsg__level *lv, const uint8_t *key, uint64_t head,
-                      uint32_t klen)
-{
-    uint32_t hash = key_hash(key, head, klen), mask = lv->cap - 1, h = hash & mask;
-    uint32_t tag = hash >> 16;
-    for (;;) {
-        uint64_t slot = lv->slots[h];
-        if (SLOT_GEN(slot) != lv->gen || !SLOT_OFF(slot))
-            break;
-        if (SLOT_TAG(slot) == tag) {
-            const uint8_t *k = v->doc + SLOT_OFF(slot) - 1;
-            if (memcmp(k, key, klen) == 0 && k[klen] == 0)
-                return false;
-        }
-        h = (h + 1) & mask;
-    }
-    lv->slots[h] = (uint64_t)lv->gen << 48 | (uint64_t)tag << 32 | (uint32_t)(key - v->doc + 1);
-    return true;
-}
-
-static void table_grow(vstate *v, bsg__level *lv)
-{
-    uint32_t old = lv->cap, cap = old ? old * 2 : 64;
-    uint64_t *old_slots = lv->slots;
-    lv->slots = bsg__calloc(cap, sizeof *lv->slots);
-    lv->cap = cap;
-    for (uint32_t i = 0; i < old; i++) {
-        uint64_t slot = old_slots[i];
-        if (SLOT_GEN(slot) != lv->gen || !SLOT_OFF(slot))
-            continue;
-        const uint8_t *k = v->doc + SLOT_OFF(slot) - 1;
-        uint32_t klen = (uint32_t)strlen((const char *)k);
-        table_put(v, lv, k, bsg__key_head(k, klen), klen);
-    }
-    bsg__free(old_slots);
-}
-
-/* A fresh generation of this depth's table (the slots are reused). */
-static bsg__level *table_begin(vstate *v)
-{
-    bsg__level *lv = level(v);
-    lv->gen = (lv->gen + 1) & 0xFFFF;
-    if (lv->gen == 0) { /* the generation wrapped: clear for real */
-        memset(lv->slots, 0, lv->cap * sizeof *lv->slots);
-        lv->gen = 1;
-    }
-    if (lv->cap < 64)
-        table_grow(v, lv);
-    return lv;
-}
-
-/* Add a key; false if it was already there. */
-static bool keyset_add(vstate *v, keyset *ks, const elem *e)
-{
-    if (ks->count < 8) {
-        for (uint32_t i = 0; i < ks->count; i++)
-            if (key_equal(ks->keys[i], ks->heads[i], ks->lens[i], e->key, e->head, e->klen))
-                return false;
-        ks->keys[ks->count] = e->key;
-        ks->heads[ks->count] = e->head;
-        ks->lens[ks->count++] = e->klen;
-        return true;
-    }
-    if (!ks->lv) {
-        ks->lv = table_begin(v);
-        for (uint32_t i = 0; i < 8; i++)
-            table_put(v, ks->lv, ks->keys[i], ks->heads[i], ks->lens[i]);
-    }
-    if ((ks->count + 1) * 2 > ks->lv->cap)
-        table_grow(v, ks->lv);
-    if (!table_put(v, ks->lv, e->key, e->head, e->klen))
-        return false;
-    ks->count++;
-    return true;
-}
-
-static void key_error(vstate *v, const elem *e, const char *why)
-{
-    char msg[200];
-    snprintf(msg, sizeof msg, "Field `{PATH}` %s", why);
-    push(v, (const char *)e->key, e->klen);
-    report(v, BSG_KIND_KEY, e, "", msg, NULL);
-    pop(v);
 }
 
 /* MARK: - Walking what the schema does not describe */
@@ -697,15 +265,15 @@ static void walk_any(vstate *v, const elem *e)
     bool array = e->type == 0x04;
     const uint8_t *p = e->val + 4, *end = e->val + e->vlen - 1;
     keyset ks;
-    keyset_init(&ks);
+    bsg__keyset_init(&ks);
     elem c;
     uint32_t index = 0;
     while (!v->stop && next_elem(v, &p, end, &c)) {
         if (!array) {
             if (c.klen == 0)
-                key_error(v, &c, "has an empty name");
-            else if (!keyset_add(v, &ks, &c))
-                key_error(v, &c, "appears twice in the same document");
+                bsg__key_error(v, &c, "has an empty name");
+            else if (!bsg__keyset_add(v, &ks, &c))
+                bsg__key_error(v, &c, "appears twice in the same document");
         }
         if (c.type == 0x03 || c.type == 0x04 || c.type == 0x0F) {
             if (array)
@@ -721,221 +289,6 @@ static void walk_any(vstate *v, const elem *e)
     check_terminator(v, end);
 }
 
-/* JavaScript dates span ±8.64e15 ms; the driver reads others as Invalid Date. */
-static inline bool date_in_range(const elem *e)
-{
-    int64_t ms = rd64(e->val);
-    return ms >= -8640000000000000LL && ms <= 8640000000000000LL;
-}
-
-/* MARK: - Scalars */
-
-static double now_ms(vstate *v)
-{
-    if (!v->have_now) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        v->now_ms = (double)ts.tv_sec * 1000.0 + (double)(ts.tv_nsec / 1000000);
-        v->have_now = true;
-    }
-    return v->now_ms;
-}
-
-static inline double as_number(const elem *e)
-{
-    switch (e->type) {
-    case 0x01: return rddouble(e->val);
-    case 0x10: return (double)(int32_t)rd32(e->val);
-    case 0x12: case 0x09: return (double)rd64(e->val);
-    case 0x08: return e->val[0];
-    default: return 0;
-    }
-}
-
-static const char *custom_or(const bsg_schema *s, uint32_t msg, const char *dflt)
-{
-    return msg != BSG__NONE ? s->pool + msg : dflt;
-}
-
-static bool check_regex(vstate *v, const bsg__check *ck, const elem *e, bool *limit)
-{
-    uint32_t n = rd32(e->val) - 1;
-    if (n == 0)
-        return true; /* Mongoose skips '' */
-    bsg_result *r = v->r;
-    if (!r->match_data)
-        r->match_data = pcre2_match_data_create(1, v->s->pcre_ctx);
-    /* The JIT entry point skips pcre2_match's argument checks; patterns
-       PCRE2 could not JIT-compile take the interpreter. */
-    const pcre2_code *re = v->s->regexes[ck->first];
-    int rc = pcre2_jit_match(re, e->val + 4, n, 0, PCRE2_NO_UTF_CHECK, r->match_data,
-                             v->s->match_ctx);
-    if (rc == PCRE2_ERROR_JIT_BADOPTION)
-        rc = pcre2_match(re, e->val + 4, n, 0, PCRE2_NO_UTF_CHECK, r->match_data,
-                         v->s->match_ctx);
-    *limit = rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-             rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
-    return rc >= 0;
-}
-
-static bool check_user(vstate *v, const bsg__check *ck, const elem *e, char *msg, size_t cap)
-{
-    const bsg__user *u = &v->s->users[ck->first];
-    bsg_value val = {e->type, e->val, e->vlen, NULL, 0, as_number(e)};
-    if (e->type == 0x02) {
-        val.str = (const char *)e->val + 4;
-        val.str_len = rd32(e->val) - 1;
-    }
-    msg[0] = '\0';
-    return u->fn(&val, u->ctx, msg, cap);
-}
-
-static bool enum_has(const vstate *v, const bsg__check *ck, const elem *e)
-{
-    const bsg_schema *s = v->s;
-    if (ck->kind == BSG__C_ENUM_STR) {
-        if (e->type != 0x02)
-            return true;
-        uint32_t n = rd32(e->val) - 1;
-        const uint8_t *str = e->val + 4;
-        uint64_t head = n < 8 && str + 8 <= v->doc_end
-                            ? load64(str) & ((UINT64_C(1) << (8 * n)) - 1)
-                            : bsg__key_head(str, n);
-        for (uint32_t i = 0; i < ck->count; i++) {
-            const bsg__strref *x = &s->enum_strs[ck->first + i];
-            if (x->len == n && x->head == head &&
-                (n <= 8 || memcmp(s->pool + x->off + 8, e->val + 12, n - 8) == 0))
-                return true;
-        }
-        return false;
-    }
-    double d = as_number(e);
-    for (uint32_t i = 0; i < ck->count; i++)
-        if (s->enum_nums[ck->first + i] == d)
-            return true;
-    return false;
-}
-
-/* Whether a value passes one validator. `len` receives a string's UTF-16
-   length when it had to be counted, `limit` whether a regex gave up. */
-static inline bool check_passes(vstate *v, const bsg__check *ck, const elem *e, double d,
-                                uint32_t *len, bool *limit, char *umsg, size_t cap)
-{
-    switch ((bsg__check_kind)ck->kind) {
-    case BSG__C_ENUM_STR:
-    case BSG__C_ENUM_NUM:
-        return enum_has(v, ck, e);
-    case BSG__C_MIN:
-        return d >= ck->num;
-    case BSG__C_MAX:
-        return d <= ck->num;
-    case BSG__C_DATE_MIN:
-        return d >= (ck->now ? now_ms(v) : ck->num);
-    case BSG__C_DATE_MAX:
-        return d <= (ck->now ? now_ms(v) : ck->num);
-    case BSG__C_MINLENGTH:
-    case BSG__C_MAXLENGTH:
-        /* UTF-16 units <= UTF-8 bytes <= 3 units each: count only when the
-           byte length cannot decide. */
-        *len = rd32(e->val) - 1;
-        if (ck->kind == BSG__C_MAXLENGTH ? *len <= ck->num : *len >= 3 * ck->num)
-            return true;
-        *len = utf16_length(e->val + 4, *len);
-        return ck->kind == BSG__C_MINLENGTH ? *len >= ck->num : *len <= ck->num;
-    case BSG__C_REGEXP:
-    case BSG__C_USER_REGEXP:
-        return e->type != 0x02 || check_regex(v, ck, e, limit);
-    case BSG__C_USER:
-        return check_user(v, ck, e, umsg, cap);
-    }
-    return true;
-}
-
-/* Report the validator that failed, with Mongoose's default message unless
-   the schema gave one. */
-static void check_failed(vstate *v, const bsg__node *n, const bsg__check *ck,
-                         const elem *e, uint32_t len, bool limit, const char *umsg)
-{
-    const bsg_schema *s = v->s;
-    const char *expected = s->pool + n->label;
-    tmpl_args a = {0};
-    bsg_kind kind;
-    const char *dflt;
-    switch ((bsg__check_kind)ck->kind) {
-    case BSG__C_ENUM_STR:
-    case BSG__C_ENUM_NUM:
-        kind = BSG_KIND_ENUM;
-        dflt = "`{VALUE}` is not a valid enum value for path `{PATH}`.";
-        break;
-    case BSG__C_MIN:
-    case BSG__C_DATE_MIN:
-    case BSG__C_MAX:
-    case BSG__C_DATE_MAX: {
-        static const char *const bounds[2][2] = {
-            {"Path `{PATH}` ({VALUE}) is more than maximum allowed value ({MAX}).",
-             "Path `{PATH}` ({VALUE}) is less than minimum allowed value ({MIN})."},
-            {"Path `{PATH}` ({VALUE}) is after maximum allowed value ({MAX}).",
-             "Path `{PATH}` ({VALUE}) is before minimum allowed value ({MIN})."}};
-        bool is_min = ck->kind == BSG__C_MIN || ck->kind == BSG__C_DATE_MIN;
-        bool is_date = ck->kind == BSG__C_DATE_MIN || ck->kind == BSG__C_DATE_MAX;
-        kind = is_min ? BSG_KIND_MIN : BSG_KIND_MAX;
-        a.bound_name = is_min ? "MIN" : "MAX";
-        a.bound = ck->now ? "Date.now()" : s->pool + ck->text;
-        dflt = bounds[is_date][is_min];
-        break;
-    }
-    case BSG__C_MINLENGTH:
-        kind = BSG_KIND_MINLENGTH;
-        a.length = len;
-        a.bound_name = "MINLENGTH";
-        a.bound = s->pool + ck->text;
-        dflt = "Path `{PATH}` (`{VALUE}`, length {LENGTH}) is shorter than the minimum "
-               "allowed length ({MINLENGTH}).";
-        break;
-    case BSG__C_MAXLENGTH:
-        kind = BSG_KIND_MAXLENGTH;
-        a.length = len;
-        a.bound_name = "MAXLENGTH";
-        a.bound = s->pool + ck->text;
-        a.cut_value = true;
-        dflt = "Path `{PATH}` (`{VALUE}`, length {LENGTH}) is longer than the maximum "
-               "allowed length ({MAXLENGTH}).";
-        break;
-    case BSG__C_REGEXP:
-        kind = BSG_KIND_REGEXP;
-        dflt = "Path `{PATH}` is invalid ({VALUE}).";
-        break;
-    default: /* user validators, and `validate: /re/` */
-        kind = BSG_KIND_USER_DEFINED;
-        dflt = "Validator failed for path `{PATH}` with value `{VALUE}`";
-        break;
-    }
-    if (limit) {
-        report(v, BSG_KIND_LIMIT, e, expected,
-               "Path `{PATH}`: the regular expression gave up (match limit reached)", &a);
-        return;
-    }
-    const char *msg = umsg && umsg[0] ? umsg : custom_or(s, ck->msg, dflt);
-    report(v, kind, e, expected, msg, &a);
-}
-
-/* Run a path's validators in the order written; the first failure wins. */
-static void run_checks(vstate *v, const bsg__node *n, const elem *e)
-{
-    const bsg__check *checks = v->s->checks + n->checks;
-    const double d = as_number(e);
-    for (uint32_t i = 0; i < n->nchecks; i++) {
-        uint32_t len = 0;
-        bool limit = false;
-        char umsg[256];
-        umsg[0] = '\0';
-        if (!check_passes(v, &checks[i], e, d, &len, &limit, umsg, sizeof umsg)) {
-            check_failed(v, n, &checks[i], e, len, limit, umsg);
-            return;
-        }
-    }
-}
-
 /* MARK: - Values */
 
 static void type_error(vstate *v, const bsg__node *n, const elem *e)
@@ -945,14 +298,14 @@ static void type_error(vstate *v, const bsg__node *n, const elem *e)
     a.quote_value = true;
     snprintf(msg, sizeof msg, "Cast to %s failed for value {VALUE} (type %s) at path \"{PATH}\"",
              v->s->pool + n->label, bsg__bson_type_alias(e->type));
-    report(v, BSG_KIND_TYPE, e, v->s->pool + n->label, msg, &a);
+    bsg__report(v, BSG_KIND_TYPE, e, v->s->pool + n->label, msg, &a);
     walk_any(v, e);
 }
 
 static void required_error(vstate *v, const bsg__node *n, const elem *e)
 {
-    report(v, BSG_KIND_REQUIRED, e, v->s->pool + n->label,
-           custom_or(v->s, n->req_msg, "Path `{PATH}` is required."), NULL);
+    bsg__report(v, BSG_KIND_REQUIRED, e, v->s->pool + n->label,
+           bsg__custom_or(v->s, n->req_msg, "Path `{PATH}` is required."), NULL);
 }
 
 /* Required paths below a missing or null nested path (Mongoose reports
@@ -1056,17 +409,17 @@ static void walk_map(vstate *v, const bsg__node *n, const elem *e)
     const uint8_t *p = e->val + 4, *end = e->val + e->vlen - 1;
     const uint32_t fast = v->s->nodes[n->elem].fast;
     keyset ks;
-    keyset_init(&ks);
+    bsg__keyset_init(&ks);
     elem c;
     while (!v->stop && next_elem(v, &p, end, &c)) {
         if (c.klen == 0)
-            key_error(v, &c, "has an empty name; Map keys must be non-empty");
+            bsg__key_error(v, &c, "has an empty name; Map keys must be non-empty");
         else if ((uint8_t)c.head == '$')
-            key_error(v, &c, "starts with `$`, which Map keys may not");
+            bsg__key_error(v, &c, "starts with `$`, which Map keys may not");
         else if (has_dot(&c))
-            key_error(v, &c, "contains `.`, which Map keys may not");
-        else if (!keyset_add(v, &ks, &c))
-            key_error(v, &c, "appears twice in the same Map");
+            bsg__key_error(v, &c, "contains `.`, which Map keys may not");
+        else if (!bsg__keyset_add(v, &ks, &c))
+            bsg__key_error(v, &c, "appears twice in the same Map");
         else if (c.type < 32 && (fast & (UINT32_C(1) << c.type)) &&
                  (c.type != 0x09 || date_in_range(&c)))
             continue; /* a value that needs nothing beyond its framing */
@@ -1173,7 +526,7 @@ static void check_value(vstate *v, uint32_t node, const elem *e)
     case BSG__T_NESTED: walk_object(v, node, e); break;
     default:
         if (n->nchecks)
-            run_checks(v, n, e);
+            bsg__run_checks(v, n, e);
     }
 }
 
@@ -1235,13 +588,13 @@ static bool top_level_rules(vstate *v, const elem *e)
         snprintf(msg, sizeof msg, "MongoDB rejects an `_id` of type %s",
                  bsg__bson_type_alias(e->type));
         push(v, "_id", 3);
-        report(v, BSG_KIND_SERVER, e, "", msg, NULL);
+        bsg__report(v, BSG_KIND_SERVER, e, "", msg, NULL);
         pop(v);
         walk_any_at(v, e);
         return false;
     }
     if (e->klen && e->key[0] == '$') {
-        key_error(v, e, "starts with `$`: MongoDB rejects `$`-prefixed names at the top level");
+        bsg__key_error(v, e, "starts with `$`: MongoDB rejects `$`-prefixed names at the top level");
         walk_any_at(v, e);
         return false;
     }
@@ -1269,7 +622,7 @@ static uint32_t discriminate(vstate *v, uint32_t node, const elem *e)
         bool hit = (uint32_t)(nul - p) == d->key_len && memcmp(p, s->pool + d->key, d->key_len) == 0;
         p = nul + 1;
         bool was_stopped = v->stop;
-        v->stop = true; /* malformed() is then silent */
+        v->stop = true; /* bsg__malformed() is then silent */
         uint32_t n = value_length(v, type, p, (uint32_t)(end - p));
         v->stop = was_stopped;
         if (n == UINT32_MAX)
@@ -1292,12 +645,12 @@ static uint32_t discriminate(vstate *v, uint32_t node, const elem *e)
 static void unknown_field(vstate *v, const bsg__node *n, keyset *ks, const elem *e)
 {
     if (e->klen == 0)
-        key_error(v, e, "has an empty name");
-    else if (!keyset_add(v, ks, e))
-        key_error(v, e, "appears twice in the same document");
+        bsg__key_error(v, e, "has an empty name");
+    else if (!bsg__keyset_add(v, ks, e))
+        bsg__key_error(v, e, "appears twice in the same document");
     else if (strict_of(v, n) == BSG_STRICT_THROW) {
         push(v, (const char *)e->key, e->klen);
-        report(v, BSG_KIND_UNKNOWN, e, "",
+        bsg__report(v, BSG_KIND_UNKNOWN, e, "",
                "Field `{PATH}` is not in schema and strict mode is set to throw.", NULL);
         pop(v);
     }
@@ -1316,7 +669,7 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
     uint64_t seen0 = 0, *seen = NULL;
     const bool wide = n->count > 64;
     if (wide) {
-        bsg__level *lv = level(v);
+        bsg__level *lv = bsg__depth_scratch(v);
         uint32_t words = (n->count + 63) / 64;
         if (lv->seen_words < words) {
             lv->seen = bsg__realloc(lv->seen, words * sizeof *lv->seen);
@@ -1326,7 +679,7 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
         memset(seen, 0, words * sizeof *seen);
     }
     keyset ks;
-    keyset_init(&ks);
+    bsg__keyset_init(&ks);
     const uint8_t *p = e->val + 4, *end = e->val + e->vlen - 1;
     uint32_t guess = 0;
     elem c;
@@ -1378,7 +731,7 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
         uint64_t bit = UINT64_C(1) << (i & 63);
         uint64_t *word = wide ? &seen[i >> 6] : &seen0;
         if (*word & bit) {
-            key_error(v, &c, "appears twice in the same document");
+            bsg__key_error(v, &c, "appears twice in the same document");
             walk_any_at(v, &c);
             continue;
         }
@@ -1435,7 +788,7 @@ static void reset(bsg_result *r)
 static bool check_frame(vstate *v, const uint8_t *data, size_t len, const bsg_options *o)
 {
     if (len < 5) {
-        malformed(v, data, len ? "shorter than the 5 bytes of an empty document"
+        bsg__malformed(v, data, len ? "shorter than the 5 bytes of an empty document"
                                : "no bytes");
         return false;
     }
@@ -1443,7 +796,7 @@ static bool check_frame(vstate *v, const uint8_t *data, size_t len, const bsg_op
     if (n < 5 || n > len) {
         char what[120];
         snprintf(what, sizeof what, "length prefix says %u bytes, %zu available", n, len);
-        malformed(v, data, what);
+        bsg__malformed(v, data, what);
         return false;
     }
     /* The terminator is checked when the walk reaches it. */
@@ -1454,7 +807,7 @@ static bool check_frame(vstate *v, const uint8_t *data, size_t len, const bsg_op
         char msg[160];
         snprintf(msg, sizeof msg, "document is %u bytes, over %s of %u bytes", n,
                  server ? "MongoDB's limit" : "the configured limit", cap);
-        report(v, server ? BSG_KIND_SERVER : BSG_KIND_LIMIT, NULL, "", msg, NULL);
+        bsg__report(v, server ? BSG_KIND_SERVER : BSG_KIND_LIMIT, NULL, "", msg, NULL);
     }
     return true;
 }
@@ -1483,9 +836,9 @@ bool bsg_validate(const bsg_model *model, const uint8_t *data, size_t len,
     v.have_now = false;
     v.depth = 0;
     if (!model) {
-        report(&v, BSG_KIND_MALFORMED, NULL, "", "no model to validate against", NULL);
+        bsg__report(&v, BSG_KIND_MALFORMED, NULL, "", "no model to validate against", NULL);
     } else if (!data && len) {
-        report(&v, BSG_KIND_MALFORMED, NULL, "", "no bytes", NULL);
+        bsg__report(&v, BSG_KIND_MALFORMED, NULL, "", "no bytes", NULL);
     } else if (check_frame(&v, data ? data : (const uint8_t *)"", len, opts)) {
         uint32_t n = rd32(data);
         /* Documents in a dump or a batch lie back to back: start loading the
@@ -1495,7 +848,7 @@ bool bsg_validate(const bsg_model *model, const uint8_t *data, size_t len,
         elem root = {.type = 0x03, .val = data, .vlen = n};
         walk_object(&v, model->root, &root);
         if (n < len && !v.stop)
-            malformed(&v, data + n, "trailing bytes after the document");
+            bsg__malformed(&v, data + n, "trailing bytes after the document");
     }
     bsg__result_finish(result);
     return result->count == 0;

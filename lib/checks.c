@@ -1,0 +1,222 @@
+/*
+ * Path validators: enum, min/max (numbers and dates), minlength/maxlength
+ * (in UTF-16 units, as JavaScript counts), match, and custom validators,
+ * each with Mongoose's default message.
+ */
+#include "validator.h"
+
+#include <time.h>
+
+/* Length in UTF-16 code units, as JavaScript's String#length counts. */
+static uint32_t utf16_length(const uint8_t *s, size_t n)
+{
+    uint32_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        len += (s[i] & 0xC0) != 0x80;
+        len += s[i] >= 0xF0;
+    }
+    return len;
+}
+
+
+static double now_ms(vstate *v)
+{
+    if (!v->have_now) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        v->now_ms = (double)ts.tv_sec * 1000.0 + (double)(ts.tv_nsec / 1000000);
+        v->have_now = true;
+    }
+    return v->now_ms;
+}
+
+static inline double as_number(const elem *e)
+{
+    switch (e->type) {
+    case 0x01: return rddouble(e->val);
+    case 0x10: return (double)(int32_t)rd32(e->val);
+    case 0x12: case 0x09: return (double)rd64(e->val);
+    case 0x08: return e->val[0];
+    default: return 0;
+    }
+}
+
+
+static bool check_regex(vstate *v, const bsg__check *ck, const elem *e, bool *limit)
+{
+    uint32_t n = rd32(e->val) - 1;
+    if (n == 0)
+        return true; /* Mongoose skips '' */
+    bsg_result *r = v->r;
+    if (!r->match_data)
+        r->match_data = pcre2_match_data_create(1, v->s->pcre_ctx);
+    /* The JIT entry point skips pcre2_match's argument checks; patterns
+       PCRE2 could not JIT-compile take the interpreter. */
+    const pcre2_code *re = v->s->regexes[ck->first];
+    int rc = pcre2_jit_match(re, e->val + 4, n, 0, PCRE2_NO_UTF_CHECK, r->match_data,
+                             v->s->match_ctx);
+    if (rc == PCRE2_ERROR_JIT_BADOPTION)
+        rc = pcre2_match(re, e->val + 4, n, 0, PCRE2_NO_UTF_CHECK, r->match_data,
+                         v->s->match_ctx);
+    *limit = rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+             rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
+    return rc >= 0;
+}
+
+static bool check_user(vstate *v, const bsg__check *ck, const elem *e, char *msg, size_t cap)
+{
+    const bsg__user *u = &v->s->users[ck->first];
+    bsg_value val = {e->type, e->val, e->vlen, NULL, 0, as_number(e)};
+    if (e->type == 0x02) {
+        val.str = (const char *)e->val + 4;
+        val.str_len = rd32(e->val) - 1;
+    }
+    msg[0] = '\0';
+    return u->fn(&val, u->ctx, msg, cap);
+}
+
+static bool enum_has(const vstate *v, const bsg__check *ck, const elem *e)
+{
+    const bsg_schema *s = v->s;
+    if (ck->kind == BSG__C_ENUM_STR) {
+        if (e->type != 0x02)
+            return true;
+        uint32_t n = rd32(e->val) - 1;
+        const uint8_t *str = e->val + 4;
+        uint64_t head = n < 8 && str + 8 <= v->doc_end
+                            ? load64(str) & ((UINT64_C(1) << (8 * n)) - 1)
+                            : bsg__key_head(str, n);
+        for (uint32_t i = 0; i < ck->count; i++) {
+            const bsg__strref *x = &s->enum_strs[ck->first + i];
+            if (x->len == n && x->head == head &&
+                (n <= 8 || memcmp(s->pool + x->off + 8, e->val + 12, n - 8) == 0))
+                return true;
+        }
+        return false;
+    }
+    double d = as_number(e);
+    for (uint32_t i = 0; i < ck->count; i++)
+        if (s->enum_nums[ck->first + i] == d)
+            return true;
+    return false;
+}
+
+/* Whether a value passes one validator. `len` receives a string's UTF-16
+   length when it had to be counted, `limit` whether a regex gave up. */
+static inline bool check_passes(vstate *v, const bsg__check *ck, const elem *e, double d,
+                                uint32_t *len, bool *limit, char *umsg, size_t cap)
+{
+    switch ((bsg__check_kind)ck->kind) {
+    case BSG__C_ENUM_STR:
+    case BSG__C_ENUM_NUM:
+        return enum_has(v, ck, e);
+    case BSG__C_MIN:
+        return d >= ck->num;
+    case BSG__C_MAX:
+        return d <= ck->num;
+    case BSG__C_DATE_MIN:
+        return d >= (ck->now ? now_ms(v) : ck->num);
+    case BSG__C_DATE_MAX:
+        return d <= (ck->now ? now_ms(v) : ck->num);
+    case BSG__C_MINLENGTH:
+    case BSG__C_MAXLENGTH:
+        /* UTF-16 units <= UTF-8 bytes <= 3 units each: count only when the
+           byte length cannot decide. */
+        *len = rd32(e->val) - 1;
+        if (ck->kind == BSG__C_MAXLENGTH ? *len <= ck->num : *len >= 3 * ck->num)
+            return true;
+        *len = utf16_length(e->val + 4, *len);
+        return ck->kind == BSG__C_MINLENGTH ? *len >= ck->num : *len <= ck->num;
+    case BSG__C_REGEXP:
+    case BSG__C_USER_REGEXP:
+        return e->type != 0x02 || check_regex(v, ck, e, limit);
+    case BSG__C_USER:
+        return check_user(v, ck, e, umsg, cap);
+    }
+    return true;
+}
+
+/* Report the validator that failed, with Mongoose's default message unless
+   the schema gave one. */
+static void check_failed(vstate *v, const bsg__node *n, const bsg__check *ck,
+                         const elem *e, uint32_t len, bool limit, const char *umsg)
+{
+    const bsg_schema *s = v->s;
+    const char *expected = s->pool + n->label;
+    tmpl_args a = {0};
+    bsg_kind kind;
+    const char *dflt;
+    switch ((bsg__check_kind)ck->kind) {
+    case BSG__C_ENUM_STR:
+    case BSG__C_ENUM_NUM:
+        kind = BSG_KIND_ENUM;
+        dflt = "`{VALUE}` is not a valid enum value for path `{PATH}`.";
+        break;
+    case BSG__C_MIN:
+    case BSG__C_DATE_MIN:
+    case BSG__C_MAX:
+    case BSG__C_DATE_MAX: {
+        static const char *const bounds[2][2] = {
+            {"Path `{PATH}` ({VALUE}) is more than maximum allowed value ({MAX}).",
+             "Path `{PATH}` ({VALUE}) is less than minimum allowed value ({MIN})."},
+            {"Path `{PATH}` ({VALUE}) is after maximum allowed value ({MAX}).",
+             "Path `{PATH}` ({VALUE}) is before minimum allowed value ({MIN})."}};
+        bool is_min = ck->kind == BSG__C_MIN || ck->kind == BSG__C_DATE_MIN;
+        bool is_date = ck->kind == BSG__C_DATE_MIN || ck->kind == BSG__C_DATE_MAX;
+        kind = is_min ? BSG_KIND_MIN : BSG_KIND_MAX;
+        a.bound_name = is_min ? "MIN" : "MAX";
+        a.bound = ck->now ? "Date.now()" : s->pool + ck->text;
+        dflt = bounds[is_date][is_min];
+        break;
+    }
+    case BSG__C_MINLENGTH:
+        kind = BSG_KIND_MINLENGTH;
+        a.length = len;
+        a.bound_name = "MINLENGTH";
+        a.bound = s->pool + ck->text;
+        dflt = "Path `{PATH}` (`{VALUE}`, length {LENGTH}) is shorter than the minimum "
+               "allowed length ({MINLENGTH}).";
+        break;
+    case BSG__C_MAXLENGTH:
+        kind = BSG_KIND_MAXLENGTH;
+        a.length = len;
+        a.bound_name = "MAXLENGTH";
+        a.bound = s->pool + ck->text;
+        a.cut_value = true;
+        dflt = "Path `{PATH}` (`{VALUE}`, length {LENGTH}) is longer than the maximum "
+               "allowed length ({MAXLENGTH}).";
+        break;
+    case BSG__C_REGEXP:
+        kind = BSG_KIND_REGEXP;
+        dflt = "Path `{PATH}` is invalid ({VALUE}).";
+        break;
+    default: /* user validators, and `validate: /re/` */
+        kind = BSG_KIND_USER_DEFINED;
+        dflt = "Validator failed for path `{PATH}` with value `{VALUE}`";
+        break;
+    }
+    if (limit) {
+        bsg__report(v, BSG_KIND_LIMIT, e, expected,
+               "Path `{PATH}`: the regular expression gave up (match limit reached)", &a);
+        return;
+    }
+    const char *msg = umsg && umsg[0] ? umsg : bsg__custom_or(s, ck->msg, dflt);
+    bsg__report(v, kind, e, expected, msg, &a);
+}
+
+/* Run a path's validators in the order written; the first failure wins. */
+void bsg__run_checks(vstate *v, const bsg__node *n, const elem *e)
+{
+    const bsg__check *checks = v->s->checks + n->checks;
+    const double d = as_number(e);
+    for (uint32_t i = 0; i < n->nchecks; i++) {
+        uint32_t len = 0;
+        bool limit = false;
+        char umsg[256];
+        umsg[0] = '\0';
+        if (!check_passes(v, &checks[i], e, d, &len, &limit, umsg, sizeof umsg)) {
+            check_failed(v, n, &checks[i], e, len, limit, umsg);
+            return;
+        }
+    }
+}

@@ -1,0 +1,214 @@
+/*
+ * The validator's private interface, shared by its parts: the walk
+ * (validate.c), error reporting (report.c), key sets (keyset.c) and path
+ * validators (checks.c). Little-endian reads and the short-string scans are
+ * inline here because every element goes through them.
+ */
+#ifndef BSG_VALIDATOR_H
+#define BSG_VALIDATOR_H
+
+#include "result.h"
+#include "utf8.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+#include <string.h>
+
+#define SERVER_MAX_DEPTH 180u
+#define SERVER_MAX_SIZE (16u * 1024u * 1024u)
+
+typedef struct path_seg {
+    const char *key; /* NULL for an array index */
+    uint32_t len;    /* key length, or the index */
+} path_seg;
+
+typedef struct vstate {
+    const bsg_schema *s;
+    bsg_result *r;
+    const uint8_t *doc;
+    const uint8_t *doc_end; /* one past the document's last byte */
+    uint32_t max_errors;
+    uint32_t max_depth;
+    bsg_kind depth_kind; /* `server` at MongoDB's limit, `limit` below it */
+    bsg_strict strict;   /* override, or BSG_STRICT_SCHEMA */
+    bool stop;           /* cap reached or framing lost */
+    bool have_now;
+    double now_ms;
+    uint32_t depth;
+    path_seg path[SERVER_MAX_DEPTH + 4];
+} vstate;
+
+/* A located element value. */
+typedef struct elem {
+    uint8_t type;
+    const uint8_t *key;
+    uint32_t klen;
+    uint64_t head; /* the key's first 8 bytes, zero-padded (see bsg__key_head) */
+    const uint8_t *val;
+    uint32_t vlen;
+} elem;
+
+/* Fill `{PATH}`, `{VALUE}` and the validator's own placeholders into a
+   template; each placeholder is replaced at its first occurrence only, as
+   Mongoose's String#replace does. */
+typedef struct tmpl_args {
+    size_t path; /* offset of the rendered path in the result's text */
+    const elem *e;
+    const char *kind;
+    const char *bound_name; /* "MIN", "MAX", "MINLENGTH", "MAXLENGTH" */
+    const char *bound;
+    uint32_t length;
+    bool cut_value;   /* maxlength: values over 30 characters are cut */
+    bool quote_value; /* cast errors quote strings, as util.inspect does */
+} tmpl_args;
+
+/* MARK: - Reading bytes */
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline int64_t rd64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return (int64_t)v;
+}
+
+static inline double rddouble(const uint8_t *p)
+{
+    int64_t bits = rd64(p);
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
+/* MARK: - UTF-8 */
+
+#define HIGH_BITS UINT64_C(0x8080808080808080)
+#define LOW_BITS UINT64_C(0x0101010101010101)
+
+static inline uint64_t load64(const uint8_t *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    return w;
+}
+
+/* Skip ASCII: the index of the first byte >= 0x80 at or after i, or n. */
+static inline size_t skip_ascii(const uint8_t *s, size_t i, size_t n)
+{
+#ifdef __SSE2__
+    for (; i + 16 <= n; i += 16) {
+        int m = _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+        if (m)
+            return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+    if (i < n && n >= 16) { /* the tail as one overlapping load */
+        int m = _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)));
+        return m ? n - 16 + (size_t)__builtin_ctz((unsigned)m) : n;
+    }
+#endif
+    for (; i + 8 <= n; i += 8) {
+        uint64_t high = load64(s + i) & HIGH_BITS;
+        if (high)
+            return i + ((size_t)__builtin_ctzll(high) >> 3);
+    }
+    while (i < n && s[i] < 0x80)
+        i++;
+    return i;
+}
+
+#define utf8_valid bsg__utf8_valid
+
+/* The length of the ASCII prefix of s[0..n), reading up to `readable`
+   (>= n) bytes: short strings take one masked or two overlapping 8-byte
+   loads, so no loop ends in a mispredicted byte-by-byte tail. */
+static inline size_t ascii_prefix(const uint8_t *s, size_t n, size_t readable)
+{
+    uint64_t high;
+    if (n <= 8 && readable >= 8) {
+        uint64_t mask = n == 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * n)) - 1;
+        high = load64(s) & mask & HIGH_BITS;
+        return high ? (size_t)__builtin_ctzll(high) >> 3 : n;
+    }
+    if (n >= 8 && n <= 16) {
+        high = load64(s) & HIGH_BITS;
+        if (high)
+            return (size_t)__builtin_ctzll(high) >> 3;
+        high = load64(s + n - 8) & HIGH_BITS;
+        return high ? n - 8 + ((size_t)__builtin_ctzll(high) >> 3) : n;
+    }
+    return skip_ascii(s, 0, n);
+}
+
+/* MARK: - Paths */
+static inline bool push(vstate *v, const char *key, uint32_t len)
+{
+    v->path[v->depth].key = key;
+    v->path[v->depth].len = len;
+    v->depth++;
+    return true;
+}
+
+static inline void pop(vstate *v) { v->depth--; }
+
+/* JavaScript dates span ±8.64e15 ms; the driver reads others as Invalid Date. */
+static inline bool date_in_range(const elem *e)
+{
+    int64_t ms = rd64(e->val);
+    return ms >= -8640000000000000LL && ms <= 8640000000000000LL;
+}
+
+static inline const char *bsg__custom_or(const bsg_schema *s, uint32_t msg, const char *dflt)
+{
+    return msg != BSG__NONE ? s->pool + msg : dflt;
+}
+
+/* MARK: - Shared by the parts */
+
+/* Record one error at the current path (report.c). `msg` is a template
+   ({PATH}, {VALUE}, …); `expected` names the SchemaType; `a` may be NULL. */
+void bsg__report(vstate *v, bsg_kind kind, const elem *e, const char *expected,
+                 const char *msg, tmpl_args *a);
+
+/* Framing is lost at `at`: report it and stop reading this document. */
+void bsg__malformed(vstate *v, const uint8_t *at, const char *what);
+
+/* A key MongoDB or the schema forbids (kind `key`), at the key's path. */
+void bsg__key_error(vstate *v, const elem *e, const char *why);
+
+/* Run a path's validators in the order written (checks.c). */
+void bsg__run_checks(vstate *v, const bsg__node *n, const elem *e);
+
+/* Keys seen in one object where the schema does not list them (keyset.c):
+   the first eight compared directly, then a per-depth hash table. */
+typedef struct keyset {
+    bsg__level *lv;
+    uint32_t count;
+    const uint8_t *keys[8];
+    uint32_t lens[8];
+    uint64_t heads[8];
+} keyset;
+
+static inline void bsg__keyset_init(keyset *ks)
+{
+    ks->lv = NULL;
+    ks->count = 0;
+}
+
+/* Add a key; false if it was already there. */
+bool bsg__keyset_add(vstate *v, keyset *ks, const elem *e);
+
+/* The per-depth scratch of the result (allocated once for every depth). */
+bsg__level *bsg__depth_scratch(vstate *v);
+
+#endif

@@ -162,27 +162,28 @@ next_elem(vstate *v, const uint8_t **pp, const uint8_t *end, elem *e)
     }
     const uint8_t *nul;
     e->key = p;
-    if (end - p >= 8) {
+    if (v->doc_end - p >= 8) {
         /* Most keys are short ASCII: find the NUL and check for high bits in
-           one 8-byte word. */
+           one 8-byte word (read within the document; the NUL must lie within
+           this container). */
         uint64_t w = load64(p);
         uint64_t zero = (w - LOW_BITS) & ~w & HIGH_BITS;
         if (zero) {
             unsigned k = (unsigned)__builtin_ctzll(zero) >> 3;
             uint64_t below = ((zero & (~zero + 1)) >> 7) - 1; /* the bytes before the NUL */
-            if (!(w & below & HIGH_BITS)) {
+            if (!(w & below & HIGH_BITS) && p + k < end) {
                 e->klen = k;
                 e->head = w & below;
                 nul = p + k;
                 goto found;
             }
-        } else if (end - p >= 16 && !(w & HIGH_BITS)) {
+        } else if (v->doc_end - p >= 16 && !(w & HIGH_BITS)) {
             uint64_t w2 = load64(p + 8);
             uint64_t zero2 = (w2 - LOW_BITS) & ~w2 & HIGH_BITS;
             if (zero2) {
                 unsigned k = (unsigned)__builtin_ctzll(zero2) >> 3;
                 uint64_t below = ((zero2 & (~zero2 + 1)) >> 7) - 1;
-                if (!(w2 & below & HIGH_BITS)) {
+                if (!(w2 & below & HIGH_BITS) && p + 8 + k < end) {
                     e->klen = 8 + k;
                     e->head = w;
                     nul = p + 8 + k;
@@ -329,20 +330,24 @@ static void report_missing(vstate *v, const bsg__node *obj)
 
 /* If the element at p has the decimal index (below 1000) as its key, the
    key's length; else 0. */
-static inline uint32_t index_key_length(uint32_t index, const uint8_t *p, const uint8_t *end)
+static inline uint32_t index_key_length(const vstate *v, uint32_t index, const uint8_t *p,
+                                        const uint8_t *end)
 {
-    if (end - p < 5)
+    /* Read 4 bytes within the document; the key's NUL must lie within this
+       array, before its terminator. */
+    if (v->doc_end - p < 5)
         return 0;
     uint32_t w = (uint32_t)p[1] | (uint32_t)p[2] << 8 | (uint32_t)p[3] << 16 |
                  (uint32_t)p[4] << 24;
+    uint32_t k = 0;
     if (index < 10)
-        return (w & 0xFFFF) == '0' + index ? 1 : 0;
-    if (index < 100)
-        return (w & 0xFFFFFF) == (('0' + index / 10) | ('0' + index % 10) << 8) ? 2 : 0;
-    if (index < 1000)
-        return w == (('0' + index / 100) | ('0' + index / 10 % 10) << 8 |
-                     ('0' + index % 10) << 16) ? 3 : 0;
-    return 0;
+        k = (w & 0xFFFF) == '0' + index ? 1 : 0;
+    else if (index < 100)
+        k = (w & 0xFFFFFF) == (('0' + index / 10) | ('0' + index % 10) << 8) ? 2 : 0;
+    else if (index < 1000)
+        k = w == (('0' + index / 100) | ('0' + index / 10 % 10) << 8 | ('0' + index % 10) << 16)
+                ? 3 : 0;
+    return k && p + 1 + k < end ? k : 0;
 }
 
 static void walk_array(vstate *v, const bsg__node *n, const elem *e)
@@ -354,7 +359,7 @@ static void walk_array(vstate *v, const bsg__node *n, const elem *e)
     elem c;
     uint32_t index = 0;
     while (!v->stop) {
-        uint32_t klen = index_key_length(index, p, end);
+        uint32_t klen = index_key_length(v, index, p, end);
         if (klen) {
             /* The key is the index written out, as arrays normally are. */
             const uint8_t *q = p + 2 + klen;
@@ -539,10 +544,13 @@ static inline bool field_is(const bsg_schema *s, const bsg__field *f, const elem
 }
 
 /* Whether the element at p (its type byte) has field f's name as its key. */
-static inline bool expected_key(const bsg__field *f, const uint8_t *p, const uint8_t *end)
+static inline bool expected_key(const vstate *v, const bsg__field *f, const uint8_t *p,
+                                const uint8_t *end)
 {
-    if (!f->key_mask[0] || end - p < 17)
-        return false; /* long names, and the last bytes of a document, go the slow way */
+    /* Read 16 bytes within the document; the name and its NUL must lie
+       within this container. Long names go the slow way. */
+    if (!f->key_mask[0] || v->doc_end - p < 17 || p + 1 + f->len >= end)
+        return false;
     return (load64(p + 1) & f->key_mask[0]) == f->key_word[0] &&
            (load64(p + 9) & f->key_mask[1]) == f->key_word[1];
 }
@@ -688,7 +696,7 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
     while (!v->stop) {
         uint32_t i;
         __builtin_prefetch(p + 384);
-        if (guess < n->count && expected_key(&fields[guess], p, end)) {
+        if (guess < n->count && expected_key(v, &fields[guess], p, end)) {
             /* The key is the field we expected next: skip the generic scan. */
             const bsg__field *f = &fields[guess];
             const uint8_t *q = p + 2 + f->len;

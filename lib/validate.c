@@ -544,12 +544,12 @@ static inline bool field_is(const bsg_schema *s, const bsg__field *f, const elem
 }
 
 /* Whether the element at p (its type byte) has field f's name as its key. */
-static inline bool expected_key(const vstate *v, const bsg__field *f, const uint8_t *p,
-                                const uint8_t *end)
+static inline bool expected_key(const bsg__field *f, const uint8_t *p, const uint8_t *end,
+                                const uint8_t *doc_end)
 {
     /* Read 16 bytes within the document; the name and its NUL must lie
        within this container. Long names go the slow way. */
-    if (!f->key_mask[0] || v->doc_end - p < 17 || p + 1 + f->len >= end)
+    if (doc_end - p < 17 || p + 1 + f->len >= end || !f->key_mask[0])
         return false;
     return (load64(p + 1) & f->key_mask[0]) == f->key_word[0] &&
            (load64(p + 9) & f->key_mask[1]) == f->key_word[1];
@@ -693,10 +693,11 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
     elem c;
     bool top = v->depth == 0;
     const bsg__field *fields = s->fields + n->first;
+    const uint8_t *doc_end = v->doc_end;
     while (!v->stop) {
         uint32_t i;
         __builtin_prefetch(p + 384);
-        if (guess < n->count && expected_key(v, &fields[guess], p, end)) {
+        if (guess < n->count && expected_key(&fields[guess], p, end, doc_end)) {
             /* The key is the field we expected next: skip the generic scan. */
             const bsg__field *f = &fields[guess];
             const uint8_t *q = p + 2 + f->len;

@@ -138,9 +138,11 @@ value_length(vstate *v, uint8_t type, const uint8_t *p, uint32_t avail)
         n = rd32(p);
         /* The ASCII prefix first, then the validator from the first
            non-ASCII byte (all before it is valid). */
-        if (n >= 1 && n <= avail - 4 && p[4 + n - 1] == 0) {
+        if (n >= 1 && n <= avail - 4) {
+            /* The terminator is read after the scan has brought its line in. */
             size_t k = ascii_prefix(p + 4, n - 1, avail - 4);
-            if (k == n - 1 || bsg__utf8_valid_in(p + 4 + k, n - 1 - k, avail - 4 - k))
+            if ((k == n - 1 || bsg__utf8_valid_in(p + 4 + k, n - 1 - k, avail - 4 - k)) &&
+                p[4 + n - 1] == 0)
                 return n + 4;
         }
     }

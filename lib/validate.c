@@ -704,7 +704,9 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
             const bsg__field *f = &fields[guess];
             const uint8_t *q = p + 2 + f->len;
             uint64_t bit = UINT64_C(1) << (guess & 63);
-            if (!wide && *p < 32 && (f->fast & (UINT32_C(1) << *p)) && !(seen0 & bit)) {
+            /* (a top-level `_id` always takes the full path: server rules) */
+            if (!wide && *p < 32 && (f->fast & (UINT32_C(1) << *p)) && !(seen0 & bit) &&
+                !(top && f->head == ID_HEAD)) {
                 /* ...and its value needs no more than its framing: done. */
                 uint32_t size = value_length(v, *p, q, (uint32_t)(end - q));
                 if (size == UINT32_MAX)

@@ -1123,7 +1123,8 @@ END_TEST
 static const vcase server_cases[] = {
     {"schema T { a: String }", NULL, "{\"_id\": [1]}", "_id server", 0},
     {"schema T { a: String }", NULL, "{\"_id\": []}", "_id server", 0},
-    {"schema T { a: String }", NULL, "{\"_id\": {\"$regularExpression\": {\"pattern\": \"a\", \"options\": \"\"}}}",
+    {"schema T { a: String }", NULL, "{\"_id\": {\"$regularExpression\": {\"pattern\": \"a\", \"options\": \"\"}}, "
+                              "\"padding\": \"enough bytes for the fast path\"}",
      "_id server", 0},
     {"schema T { a: String }", NULL, "{\"_id\": {\"$undefined\": true}}", "_id server", 0},
     {"schema T { _id: Number }", NULL, "{\"_id\": [1]}", "_id server", 0},
@@ -2053,6 +2054,26 @@ START_TEST(map_key_dots_everywhere)
 }
 END_TEST
 
+/* A top-level `_id` declared Mixed still obeys the server rules (the
+   validator's fast path for Mixed scalars must not skip them). */
+START_TEST(mixed_id_server_rules)
+{
+    char g_buf[512];
+    ck_assert_str_eq(util_run("schema T { _id: Schema.Types.Mixed }", NULL,
+                              "{\"_id\": {\"$regularExpression\": {\"pattern\": \"a\", \"options\": \"\"}}, "
+                              "\"padding\": \"enough bytes for the fast path\"}",
+                              NULL, g_buf, sizeof g_buf),
+                     "_id server");
+    ck_assert_str_eq(util_run("schema T { _id: {} }", NULL,
+                              "{\"_id\": {\"$undefined\": true}, \"padding\": \"enough bytes for the fast path\"}",
+                              NULL, g_buf, sizeof g_buf),
+                     "_id server");
+    ck_assert_str_eq(util_run("schema T { _id: {} }", NULL, "{\"_id\": 5}", NULL, g_buf,
+                              sizeof g_buf),
+                     "");
+}
+END_TEST
+
 /* MARK: - Suite */
 
 static Suite *validate_suite(void)
@@ -2124,6 +2145,7 @@ static Suite *validate_suite(void)
         tcase_add_test(tc, bug_nan_message);
         tcase_add_test(tc, bug_extreme_dates);
         tcase_add_test(tc, map_key_dots_everywhere);
+        tcase_add_test(tc, mixed_id_server_rules);
         suite_add_tcase(s, tc);
     }
 

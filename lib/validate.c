@@ -216,6 +216,26 @@ found:
     return true;
 }
 
+/* Read the element at *pp whose key (klen bytes and a NUL) is already
+   known to match; false when its value is malformed (v->stop). */
+static inline __attribute__((always_inline)) bool
+read_known_key(vstate *v, const uint8_t **pp, const uint8_t *end, uint32_t klen, uint64_t head,
+               elem *c)
+{
+    const uint8_t *p = *pp, *q = p + 2 + klen;
+    uint32_t size = value_length(v, *p, q, (uint32_t)(end - q));
+    if (size == UINT32_MAX)
+        return false;
+    c->type = *p;
+    c->key = p + 1;
+    c->klen = klen;
+    c->head = head;
+    c->val = q;
+    c->vlen = size;
+    *pp = q + size;
+    return true;
+}
+
 /* A container's last byte, checked once its walk has reached it. */
 static inline void check_terminator(vstate *v, const uint8_t *end)
 {
@@ -375,15 +395,8 @@ static void walk_array(vstate *v, const bsg__node *n, const elem *e)
                     continue;
                 }
             }
-            c.type = *p;
-            c.key = p + 1;
-            c.klen = klen;
-            uint32_t size = value_length(v, c.type, q, (uint32_t)(end - q));
-            if (size == UINT32_MAX)
+            if (!read_known_key(v, &p, end, klen, 0, &c)) /* arrays never use the head */
                 break;
-            c.val = q;
-            c.vlen = size;
-            p = q + size;
         } else if (!next_elem(v, &p, end, &c)) {
             break;
         }
@@ -718,16 +731,8 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
                     continue;
                 }
             }
-            c.type = *p;
-            c.key = p + 1;
-            c.klen = f->len;
-            c.head = f->head;
-            uint32_t size = value_length(v, c.type, q, (uint32_t)(end - q));
-            if (size == UINT32_MAX)
+            if (!read_known_key(v, &p, end, f->len, f->head, &c))
                 break;
-            c.val = q;
-            c.vlen = size;
-            p = q + size;
             i = guess++;
         } else {
             if (!next_elem(v, &p, end, &c))

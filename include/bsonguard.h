@@ -21,6 +21,9 @@
  * Thread-safety: a compiled bsg_schema (and every bsg_model in it) is
  * immutable and may be used from any number of threads at once. A bsg_result
  * and a bsg_registry belong to one thread at a time.
+ *
+ * Memory: bsonguard allocates through libbson (bson_malloc and friends), so
+ * a host's bson_mem_set_vtable() governs it too.
  */
 #ifndef BSONGUARD_H
 #define BSONGUARD_H
@@ -148,7 +151,8 @@ typedef bool (*bsg_validator_fn)(const bsg_value *value, void *ctx,
 /** A set of named custom validators, consulted at compile time. */
 typedef struct bsg_registry bsg_registry;
 
-/** A new, empty registry, or NULL when out of memory. Free with bsg_registry_free(). */
+/** A new, empty registry. Free with bsg_registry_free(). Memory comes from
+    libbson's allocator (bson_mem_set_vtable), which aborts when it fails. */
 BSG_API bsg_registry *bsg_registry_new(void);
 
 /**
@@ -158,7 +162,7 @@ BSG_API bsg_registry *bsg_registry_new(void);
  @param fn   The callback; NULL returns false.
  @param ctx  Passed to fn unchanged; borrowed, must outlive every schema compiled
              with this registry.
- @return false on NULL arguments or out of memory.
+ @return false on NULL arguments.
  */
 BSG_API bool bsg_registry_add(bsg_registry *reg, const char *name,
                               bsg_validator_fn fn, void *ctx);
@@ -257,7 +261,8 @@ typedef struct bsg_error {
 /** Reusable storage for a validation's errors. One thread at a time. */
 typedef struct bsg_result bsg_result;
 
-/** A new, empty result, or NULL when out of memory. */
+/** A new, empty result, to reuse across calls. Memory comes from libbson's
+    allocator, which aborts when it fails. */
 BSG_API bsg_result *bsg_result_new(void);
 
 /** Free a result. NULL is a no-op. */

@@ -92,22 +92,84 @@ static size_t render_template(vstate *v, const char *t, const tmpl_args *a)
 }
 
 /* Record one error. `msg` is a template; `expected` a SchemaType name. */
+/* The slot of `path` in the table of paths with an error: the slot that
+   holds it, or the empty slot where it goes. */
+static uint32_t *path_slot(bsg_result *r, const char *path)
+{
+    uint32_t mask = r->path_cap - 1;
+    uint32_t h = bsg__hash((const uint8_t *)path, strlen(path)) & mask;
+    while (r->path_slots[h]) {
+        const bsg_error *old = &r->errors[r->path_slots[h] - 1];
+        if (strcmp(r->text + (uintptr_t)old->path, path) == 0)
+            break;
+        h = (h + 1) & mask;
+    }
+    return &r->path_slots[h];
+}
+
+static void path_table_grow(bsg_result *r)
+{
+    bsg__free(r->path_slots);
+    r->path_cap = r->path_cap ? r->path_cap * 2 : 64;
+    r->path_slots = bsg__calloc(r->path_cap, sizeof *r->path_slots);
+    for (size_t i = 0; i < r->count; i++)
+        *path_slot(r, r->text + (uintptr_t)r->errors[i].path) = (uint32_t)i + 1;
+}
+
+/* One error per path (DESIGN.md §5.1): the index + 1 of the error already
+   recorded at `path`, or 0. Only invalid documents get here, so the table
+   costs a valid document nothing. */
+static uint32_t path_error(bsg_result *r, size_t path)
+{
+    if ((r->count + 1) * 2 > r->path_cap)
+        path_table_grow(r);
+    return *path_slot(r, r->text + path);
+}
+
+void bsg__report_reset(bsg_result *r)
+{
+    if (r->count && r->path_slots)
+        memset(r->path_slots, 0, r->path_cap * sizeof *r->path_slots);
+    r->count = 0;
+    r->text_len = 0;
+    r->truncated = false;
+}
+
 void bsg__report(vstate *v, bsg_kind kind, const elem *e, const char *expected,
                    const char *msg, tmpl_args *a)
 {
     bsg_result *r = v->r;
     if (v->stop)
         return;
-    if (v->max_errors && r->count >= v->max_errors) {
-        r->truncated = true;
-        v->stop = true;
+    size_t path = render_path(v);
+    /* The first error at a path wins, as in Mongoose, except that a repeated
+       key replaces it: the driver keeps the last value, so the repetition is
+       what the user must see. Framing errors are always kept. */
+    uint32_t existing = kind == BSG_KIND_MALFORMED ? 0 : path_error(r, path);
+    bsg_error *err;
+    if (existing && kind != BSG_KIND_KEY) {
+        r->text_len = path;
         return;
     }
-    if (r->count == r->cap) {
-        r->cap = r->cap ? r->cap * 2 : 16;
-        r->errors = bsg__realloc(r->errors, r->cap * sizeof *r->errors);
+    if (existing) {
+        err = &r->errors[existing - 1];
+        r->text_len = path;
+        path = (uintptr_t)err->path;
+    } else {
+        if (v->max_errors && r->count >= v->max_errors) {
+            r->text_len = path;
+            r->truncated = true;
+            v->stop = true;
+            return;
+        }
+        if (r->count == r->cap) {
+            r->cap = r->cap ? r->cap * 2 : 16;
+            r->errors = bsg__realloc(r->errors, r->cap * sizeof *r->errors);
+        }
+        if (kind != BSG_KIND_MALFORMED)
+            *path_slot(r, r->text + path) = (uint32_t)r->count + 1;
+        err = &r->errors[r->count++];
     }
-    size_t path = render_path(v);
     tmpl_args local = {0};
     if (!a)
         a = &local;
@@ -119,7 +181,6 @@ void bsg__report(vstate *v, bsg_kind kind, const elem *e, const char *expected,
         bsg__print_value(r, e->type, e->val, false);
     bsg__text_end(r, value);
     size_t message = render_template(v, msg, a);
-    bsg_error *err = &r->errors[r->count++];
     err->kind = kind;
     err->path = (const char *)(uintptr_t)path;
     err->value = (const char *)(uintptr_t)value;

@@ -21,6 +21,7 @@ void bsg_result_free(bsg_result *r)
         bsg__free(r->levels[i].seen);
     }
     bsg__free(r->levels);
+    bsg__free(r->path_slots);
     bsg__free(r->errors);
     bsg__free(r->text);
     pcre2_match_data_free(r->match_data);

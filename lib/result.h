@@ -25,6 +25,8 @@ struct bsg_result {
     bool truncated;
     bsg__level *levels; /* one per nesting depth */
     size_t nlevels;
+    uint32_t *path_slots; /* paths that have an error: error index + 1, 0 = empty */
+    uint32_t path_cap;    /* a power of two, or 0 */
     pcre2_match_data *match_data;
 };
 

@@ -564,7 +564,7 @@ static inline bool expected_key(const bsg__field *f, const uint8_t *p, const uin
 {
     /* Read 16 bytes within the document; the name and its NUL must lie
        within this container. Long names go the slow way. */
-    if (doc_end - p < 17 || p + 1 + f->len >= end || !f->key_mask[0])
+    if (!f->key_mask[0] || doc_end - p < 17 || p + 1 + f->len >= end)
         return false;
     return (load64(p + 1) & f->key_mask[0]) == f->key_word[0] &&
            (load64(p + 9) & f->key_mask[1]) == f->key_word[1];
@@ -795,13 +795,6 @@ void bsg_options_init(bsg_options *opts)
     opts->max_size = SERVER_MAX_SIZE;
 }
 
-static void reset(bsg_result *r)
-{
-    r->count = 0;
-    r->text_len = 0;
-    r->truncated = false;
-}
-
 /* Document-level framing; false when the bytes cannot be walked. */
 static bool check_frame(vstate *v, const uint8_t *data, size_t len, const bsg_options *o)
 {
@@ -835,7 +828,7 @@ bool bsg_validate(const bsg_model *model, const uint8_t *data, size_t len,
 {
     if (!result)
         return false;
-    reset(result);
+    bsg__report_reset(result);
     static const bsg_options defaults = {100, BSG_STRICT_SCHEMA, SERVER_MAX_DEPTH,
                                          SERVER_MAX_SIZE};
     if (!opts)

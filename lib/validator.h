@@ -180,6 +180,9 @@ static inline const char *bsg__custom_or(const bsg_schema *s, uint32_t msg, cons
 void bsg__report(vstate *v, bsg_kind kind, const elem *e, const char *expected,
                  const char *msg, tmpl_args *a);
 
+/* Clear a result for the next document (report.c). */
+void bsg__report_reset(bsg_result *r);
+
 /* Framing is lost at `at`: report it and stop reading this document. */
 void bsg__malformed(vstate *v, const uint8_t *at, const char *what);
 

@@ -1060,7 +1060,7 @@ static const vcase key_cases[] = {
     {"schema T { a: String }", NULL, "{\"a\": \"x\", \"a\": 5}", "a key", 0},
     {"schema T { a: String }", NULL, "{\"z\": 1, \"z\": 2}", "z key", 0},
     {"schema T { a: String }", NULL, "{\"z\": 1, \"z\": 2}", "z key", BSG_STRICT_FALSE},
-    {"schema T { a: String } with { strict: 'throw' }", NULL, "{\"z\": 1, \"z\": 2}", "z unknown, z key", 0},
+    {"schema T { a: String } with { strict: 'throw' }", NULL, "{\"z\": 1, \"z\": 2}", "z key" /* one error per path; a repeated key wins */, 0},
     {"schema T { s: { type: { a: String } } }", NULL, "{\"s\": {\"a\": \"x\", \"a\": \"y\"}}", "s.a key", 0},
     {"schema T { n: { a: String } }", NULL, "{\"n\": {\"b\": 1, \"b\": 1}}", "n.b key", 0},
     {"schema T { d: [{ a: String }] }", NULL, "{\"d\": [{\"a\": \"x\"}, {\"a\": \"x\", \"a\": \"x\"}]}", "d.1.a key", 0},
@@ -2074,6 +2074,34 @@ START_TEST(mixed_id_server_rules)
 }
 END_TEST
 
+/* Found in review: a path got two errors (DESIGN.md §5.1 allows one). */
+START_TEST(one_error_per_path)
+{
+    char out[512];
+    /* a server rule at _id, and _id missing from the required check */
+    ck_assert_str_eq(util_run("schema A { _id: { type: String, required: true } }", NULL,
+                              "{\"_id\": [1]}", NULL, out, sizeof out),
+                     "_id server");
+    ck_assert_str_eq(util_run("schema A { _id: { type: String, required: true } }", NULL,
+                              "{\"_id\": [1], \"_id\": [2]}", NULL, out, sizeof out),
+                     "_id server");
+    /* a type error, then the depth cap inside the same value */
+    bsg_options o;
+    bsg_options_init(&o);
+    o.max_depth = 1;
+    ck_assert_str_eq(util_run("schema A { name: String }", NULL, "{\"name\": {\"x\": 1}}", &o,
+                              out, sizeof out),
+                     "name type");
+    /* a repeated key replaces the first value's error: the driver keeps the last */
+    ck_assert_str_eq(util_run("schema A { sub: { a: Number } }", NULL,
+                              "{\"sub\": {\"a\": \"x\", \"a\": 1}}", NULL, out, sizeof out),
+                     "sub.a key");
+    ck_assert_str_eq(util_run("schema A { m: { type: Map, of: Number } }", NULL,
+                              "{\"m\": {\"k\": \"s\", \"k\": 1}}", NULL, out, sizeof out),
+                     "m.k key");
+}
+END_TEST
+
 /* MARK: - Suite */
 
 static Suite *validate_suite(void)
@@ -2146,6 +2174,7 @@ static Suite *validate_suite(void)
         tcase_add_test(tc, bug_extreme_dates);
         tcase_add_test(tc, map_key_dots_everywhere);
         tcase_add_test(tc, mixed_id_server_rules);
+        tcase_add_test(tc, one_error_per_path);
         suite_add_tcase(s, tc);
     }
 

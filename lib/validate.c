@@ -454,24 +454,6 @@ static void walk_map(vstate *v, const bsg__node *n, const elem *e)
     check_terminator(v, end);
 }
 
-static bool union_takes(const bsg_schema *s, uint32_t node, uint8_t type)
-{
-    const bsg__node *m = &s->nodes[node];
-    return type == 0x0A || (m->mask & (type < 32 ? (UINT32_C(1) << type) : 0)) ||
-           m->type == BSG__T_MIXED;
-}
-
-static void check_union(vstate *v, const bsg__node *n, const elem *e)
-{
-    for (uint32_t i = 0; i < n->count; i++) {
-        uint32_t m = v->s->members[n->first + i];
-        if (union_takes(v->s, m, e->type)) {
-            check_value(v, m, e);
-            return;
-        }
-    }
-    type_error(v, n, e);
-}
 
 static inline bool type_matches(const bsg__node *n, const elem *e)
 {
@@ -490,6 +472,26 @@ static inline bool type_matches(const bsg__node *n, const elem *e)
     default:
         return true;
     }
+}
+
+/* Whether a Union member takes the stored type (by the whole type rule:
+   a NaN double goes past Number to a Double member). */
+static bool union_takes(const bsg_schema *s, uint32_t node, const elem *e)
+{
+    const bsg__node *m = &s->nodes[node];
+    return e->type == 0x0A || m->type == BSG__T_MIXED || type_matches(m, e);
+}
+
+static void check_union(vstate *v, const bsg__node *n, const elem *e)
+{
+    for (uint32_t i = 0; i < n->count; i++) {
+        uint32_t m = v->s->members[n->first + i];
+        if (union_takes(v->s, m, e)) {
+            check_value(v, m, e);
+            return;
+        }
+    }
+    type_error(v, n, e);
 }
 
 /* The `required` rules beyond presence (mongoose-semantics.md b.1):

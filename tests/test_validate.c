@@ -2102,6 +2102,22 @@ START_TEST(one_error_per_path)
 }
 END_TEST
 
+/* Found in review: a Union sent a NaN double to its Number member although
+   a later Double member takes it. */
+START_TEST(union_member_by_whole_type_rule)
+{
+    char out[512];
+    const char *schema = "schema A { u: { type: Schema.Types.Union, of: [Number, Double] } }";
+    ck_assert_str_eq(util_run(schema, NULL, "{\"u\": {\"$numberDouble\": \"NaN\"}}", NULL,
+                              out, sizeof out),
+                     "");
+    ck_assert_str_eq(util_run("schema A { u: { type: Schema.Types.Union, of: [Number, String] } }",
+                              NULL, "{\"u\": {\"$numberDouble\": \"NaN\"}}", NULL, out,
+                              sizeof out),
+                     "u type");
+}
+END_TEST
+
 /* MARK: - Suite */
 
 static Suite *validate_suite(void)
@@ -2175,6 +2191,7 @@ static Suite *validate_suite(void)
         tcase_add_test(tc, map_key_dots_everywhere);
         tcase_add_test(tc, mixed_id_server_rules);
         tcase_add_test(tc, one_error_per_path);
+        tcase_add_test(tc, union_member_by_whole_type_rule);
         suite_add_tcase(s, tc);
     }
 

@@ -170,22 +170,19 @@ static void check_failed(vstate *v, const bsg__node *n, const bsg__check *ck,
         break;
     }
     case BSG__C_MINLENGTH:
-        kind = BSG_KIND_MINLENGTH;
+    case BSG__C_MAXLENGTH: {
+        bool is_min = ck->kind == BSG__C_MINLENGTH;
+        kind = is_min ? BSG_KIND_MINLENGTH : BSG_KIND_MAXLENGTH;
         a.length = len;
-        a.bound_name = "MINLENGTH";
+        a.bound_name = is_min ? "MINLENGTH" : "MAXLENGTH";
         a.bound = s->pool + ck->text;
-        dflt = "Path `{PATH}` (`{VALUE}`, length {LENGTH}) is shorter than the minimum "
-               "allowed length ({MINLENGTH}).";
+        a.cut_value = !is_min; /* Mongoose cuts long values in maxlength messages only */
+        dflt = is_min ? "Path `{PATH}` (`{VALUE}`, length {LENGTH}) is shorter than the "
+                        "minimum allowed length ({MINLENGTH})."
+                      : "Path `{PATH}` (`{VALUE}`, length {LENGTH}) is longer than the "
+                        "maximum allowed length ({MAXLENGTH}).";
         break;
-    case BSG__C_MAXLENGTH:
-        kind = BSG_KIND_MAXLENGTH;
-        a.length = len;
-        a.bound_name = "MAXLENGTH";
-        a.bound = s->pool + ck->text;
-        a.cut_value = true;
-        dflt = "Path `{PATH}` (`{VALUE}`, length {LENGTH}) is longer than the maximum "
-               "allowed length ({MAXLENGTH}).";
-        break;
+    }
     case BSG__C_REGEXP:
         kind = BSG_KIND_REGEXP;
         dflt = "Path `{PATH}` is invalid ({VALUE}).";

@@ -1,6 +1,7 @@
 /*
  * Results: error storage, value printing and JSON rendering.
  */
+#include "bytes.h"
 #include "result.h"
 
 #include <bson/bson.h>
@@ -98,27 +99,6 @@ void bsg__result_finish(bsg_result *r)
 }
 
 /* MARK: - Values */
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static int64_t rd64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
-    return (int64_t)v;
-}
-
-static double rdd(const uint8_t *p)
-{
-    int64_t bits = rd64(p);
-    double d;
-    memcpy(&d, &bits, sizeof d);
-    return d;
-}
 
 /* Append a JSON string body, escaping as JSON requires. */
 static void json_escape(bsg_result *r, const char *s, size_t n)
@@ -238,7 +218,7 @@ void bsg__print_value(bsg_result *r, uint8_t type, const uint8_t *v, bool raw)
             bsg__text_add(r, "\"", 1);
         break;
     }
-    case 0x01: print_double(r, rdd(v), raw); break;
+    case 0x01: print_double(r, rddouble(v), raw); break;
     case 0x10: bsg__text_printf(r, "%" PRId32, (int32_t)rd32(v)); break;
     case 0x12: bsg__text_printf(r, "%" PRId64, rd64(v)); break;
     case 0x08: bsg__text_add(r, v[0] ? "true" : "false", v[0] ? 4 : 5); break;

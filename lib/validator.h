@@ -7,6 +7,7 @@
 #ifndef BSG_VALIDATOR_H
 #define BSG_VALIDATOR_H
 
+#include "bytes.h"
 #include "result.h"
 #include "utf8.h"
 
@@ -62,46 +63,7 @@ typedef struct tmpl_args {
     bool cut_value;   /* maxlength: values over 30 characters are cut */
     bool quote_value; /* cast errors quote strings, as util.inspect does */
 } tmpl_args;
-
-/* MARK: - Reading bytes */
-
-static inline uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static inline int64_t rd64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return (int64_t)v;
-}
-
-static inline double rddouble(const uint8_t *p)
-{
-    int64_t bits = rd64(p);
-    double d;
-    memcpy(&d, &bits, sizeof d);
-    return d;
-}
-
-/* MARK: - UTF-8 */
-
-#define HIGH_BITS UINT64_C(0x8080808080808080)
-#define LOW_BITS UINT64_C(0x0101010101010101)
-
-static inline uint64_t load64(const uint8_t *p)
-{
-    uint64_t w;
-    memcpy(&w, p, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    w = __builtin_bswap64(w);
-#endif
-    return w;
-}
+/* MARK: - Short-string scans */
 
 /* Skip ASCII: the index of the first byte >= 0x80 at or after i, or n. */
 static inline size_t skip_ascii(const uint8_t *s, size_t i, size_t n)

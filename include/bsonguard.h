@@ -200,6 +200,36 @@ BSG_API bsg_schema *bsg_schema_compile_file(const char *path,
                                             const bsg_registry *reg,
                                             bsg_diag *diag);
 
+/**
+ Compile-time settings: custom validators and the limits that bound what a
+ schema can cost. Initialise with bsg_compile_options_init(); a limit of 0
+ means its default.
+ */
+typedef struct bsg_compile_options {
+    const bsg_registry *registry; /**< Custom validators for `validate: 'name'`; NULL for none. */
+    uint32_t max_source_size;     /**< Schema text cap in bytes; default and ceiling 16 MiB. */
+    uint32_t max_source_depth;    /**< Nesting of `{}` and `[]` in the text; default and ceiling 64. */
+    uint32_t regex_match_limit;   /**< PCRE2 match limit for each `match` test (backtracking
+                                       steps); default 1,000,000. Reaching it is an error of
+                                       kind `limit`, never a hang. */
+    uint32_t regex_depth_limit;   /**< PCRE2 depth limit for each `match` test; default 10,000. */
+} bsg_compile_options;
+
+/** Fill `opts` with the defaults. NULL is a no-op. */
+BSG_API void bsg_compile_options_init(bsg_compile_options *opts);
+
+/** As bsg_schema_compile(), with options (NULL means the defaults). A source
+    over its size or nesting limit fails with code "limit". */
+BSG_API bsg_schema *bsg_schema_compile_opts(const char *src, size_t len,
+                                            const char *source_name,
+                                            const bsg_compile_options *opts,
+                                            bsg_diag *diag);
+
+/** As bsg_schema_compile_file(), with options (NULL means the defaults). */
+BSG_API bsg_schema *bsg_schema_compile_file_opts(const char *path,
+                                                 const bsg_compile_options *opts,
+                                                 bsg_diag *diag);
+
 /** Free a compiled schema and every model in it. NULL is a no-op. */
 BSG_API void bsg_schema_free(bsg_schema *schema);
 
@@ -241,6 +271,9 @@ typedef struct bsg_options {
     uint32_t max_depth;  /**< Nesting cap; default 180 (MongoDB's). A lower cap
                               reports kind `limit`, the server's reports `server`. */
     uint32_t max_size;   /**< Document size cap in bytes; default 16 MiB. */
+    uint32_t max_array_length; /**< Elements checked per array; 0 = no cap (default).
+                                    A longer array gets one error of kind `limit` at
+                                    its path and its elements are not checked. */
 } bsg_options;
 
 /** Fill `opts` with the defaults. NULL is a no-op. */
@@ -301,6 +334,54 @@ BSG_API const bsg_error *bsg_result_error(const bsg_result *result, size_t i);
          output is truncated (and NUL-terminated) when cap is too small.
  */
 BSG_API size_t bsg_result_json(const bsg_result *result, char *buf, size_t cap);
+
+/* MARK: - Batches */
+
+/** Verdicts and errors of bsg_validate_many(); reusable, one thread at a time. */
+typedef struct bsg_batch bsg_batch;
+
+/** A new, empty batch. Memory comes from libbson's allocator. */
+BSG_API bsg_batch *bsg_batch_new(void);
+
+/** Free a batch. NULL is a no-op. */
+BSG_API void bsg_batch_free(bsg_batch *batch);
+
+/**
+ Validate documents laid end to end, as in a mongodump `.bson` file, in one
+ call (one FFI crossing for a whole batch). Each document is framed by its own
+ length prefix and validated as bsg_validate() would. Bytes that cannot be
+ framed (a length prefix under 5 or past the end) count as one last, invalid
+ document of kind `malformed`, and the walk stops there.
+ @param model The model; NULL makes every call report one invalid document.
+ @param data  The documents; may be NULL only when len is 0 (no documents).
+ @param opts  Options applied to each document; NULL means the defaults.
+ @param batch Receives the verdicts and errors (previous contents cleared); required.
+ @return The number of documents, as bsg_batch_count(). Allocates nothing
+         for valid documents once the batch has seen as many before.
+ */
+BSG_API size_t bsg_validate_many(const bsg_model *model, const uint8_t *data,
+                                 size_t len, const bsg_options *opts,
+                                 bsg_batch *batch);
+
+/** Number of documents in the last batch (0 for NULL). */
+BSG_API size_t bsg_batch_count(const bsg_batch *batch);
+
+/** Number of invalid documents in the last batch (0 for NULL). */
+BSG_API size_t bsg_batch_invalid_count(const bsg_batch *batch);
+
+/** One byte per document of the last batch: 1 valid, 0 invalid. Borrowed;
+    NULL when the batch is empty. */
+BSG_API const uint8_t *bsg_batch_verdicts(const bsg_batch *batch);
+
+/**
+ The invalid documents of the last batch as one JSON array, in order:
+ `[{"doc":3,"offset":1204,"truncated":false,"errors":[…as bsg_result_json()]}]`
+ where `doc` is the document's index and `offset` its first byte in `data`.
+ @param len Receives the text's length; may be NULL.
+ @return NUL-terminated text owned by the batch, valid until it is reused or
+         freed; "[]" when every document is valid.
+ */
+BSG_API const char *bsg_batch_json(const bsg_batch *batch, size_t *len);
 
 #ifdef __cplusplus
 }

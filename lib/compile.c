@@ -888,12 +888,12 @@ static uint32_t fast_mask(const bsg__node *n)
 }
 
 static bsg_schema *compile_file(const bsg__source *src, const bsg__ast_file *file,
-                                const bsg_registry *reg, bsg_diag *diag)
+                                const bsg_compile_options *o, bsg_diag *diag)
 {
     bsg__compiler c = {0};
     c.src = src;
     c.file = file;
-    c.reg = reg;
+    c.reg = o->registry;
     c.diag = diag;
     bsg__arena_init(&c.scratch);
     c.s = bsg__calloc(1, sizeof *c.s);
@@ -926,30 +926,68 @@ static bsg_schema *compile_file(const bsg__source *src, const bsg__ast_file *fil
     if (!s->pcre_ctx)
         s->pcre_ctx = bsg__pcre_context();
     s->match_ctx = pcre2_match_context_create(s->pcre_ctx);
-    pcre2_set_match_limit(s->match_ctx, BSG__REGEX_MATCH_LIMIT);
-    pcre2_set_depth_limit(s->match_ctx, BSG__REGEX_DEPTH_LIMIT);
+    pcre2_set_match_limit(s->match_ctx, o->regex_match_limit);
+    pcre2_set_depth_limit(s->match_ctx, o->regex_depth_limit);
+    return s;
+}
+
+void bsg_compile_options_init(bsg_compile_options *o)
+{
+    if (!o)
+        return;
+    *o = (bsg_compile_options){NULL, BSG__MAX_SOURCE_SIZE, BSG__MAX_SOURCE_DEPTH,
+                               BSG__REGEX_MATCH_LIMIT, BSG__REGEX_DEPTH_LIMIT};
+}
+
+/* The caller's options with every 0 replaced by its default and every limit
+   held to its ceiling. */
+static bsg_compile_options effective_options(const bsg_compile_options *given)
+{
+    bsg_compile_options o;
+    bsg_compile_options_init(&o);
+    if (!given)
+        return o;
+    o.registry = given->registry;
+    if (given->max_source_size && given->max_source_size < o.max_source_size)
+        o.max_source_size = given->max_source_size;
+    if (given->max_source_depth && given->max_source_depth < o.max_source_depth)
+        o.max_source_depth = given->max_source_depth;
+    if (given->regex_match_limit)
+        o.regex_match_limit = given->regex_match_limit;
+    if (given->regex_depth_limit)
+        o.regex_depth_limit = given->regex_depth_limit;
+    return o;
+}
+
+bsg_schema *bsg_schema_compile_opts(const char *text, size_t len, const char *source_name,
+                                    const bsg_compile_options *given, bsg_diag *diag)
+{
+    bsg_diag scratch;
+    if (!diag)
+        diag = &scratch;
+    memset(diag, 0, sizeof *diag);
+    bsg_compile_options o = effective_options(given);
+    bsg__source src = {text ? text : "", text ? len : 0,
+                       source_name ? source_name : "<schema>", o.max_source_size,
+                       o.max_source_depth};
+    bsg__arena arena;
+    bsg__arena_init(&arena);
+    bsg__ast_file file;
+    bsg_schema *s = NULL;
+    if (bsg__parse(&src, &arena, &file, diag))
+        s = compile_file(&src, &file, &o, diag);
+    bsg__arena_destroy(&arena);
     return s;
 }
 
 bsg_schema *bsg_schema_compile(const char *text, size_t len, const char *source_name,
                                const bsg_registry *reg, bsg_diag *diag)
 {
-    bsg_diag scratch;
-    if (!diag)
-        diag = &scratch;
-    memset(diag, 0, sizeof *diag);
-    bsg__source src = {text ? text : "", text ? len : 0,
-                       source_name ? source_name : "<schema>"};
-    bsg__arena arena;
-    bsg__arena_init(&arena);
-    bsg__ast_file file;
-    bsg_schema *s = NULL;
-    if (bsg__parse(&src, &arena, &file, diag))
-        s = compile_file(&src, &file, reg, diag);
-    bsg__arena_destroy(&arena);
-    return s;
+    bsg_compile_options o;
+    bsg_compile_options_init(&o);
+    o.registry = reg;
+    return bsg_schema_compile_opts(text, len, source_name, &o, diag);
 }
-
 static void io_error(bsg_diag *d, const char *path, const char *what)
 {
     memset(d, 0, sizeof *d);
@@ -958,8 +996,16 @@ static void io_error(bsg_diag *d, const char *path, const char *what)
     snprintf(d->message, sizeof d->message, "%s", what);
 }
 
-bsg_schema *bsg_schema_compile_file(const char *path, const bsg_registry *reg,
-                                    bsg_diag *diag)
+static void limit_error(bsg_diag *d, const char *path, size_t cap)
+{
+    io_error(d, path, "");
+    snprintf(d->code, sizeof d->code, "limit");
+    snprintf(d->message, sizeof d->message, "the schema file is larger than the limit of %zu bytes",
+             cap);
+}
+
+bsg_schema *bsg_schema_compile_file_opts(const char *path, const bsg_compile_options *given,
+                                         bsg_diag *diag)
 {
     bsg_diag scratch;
     if (!diag)
@@ -973,12 +1019,14 @@ bsg_schema *bsg_schema_compile_file(const char *path, const bsg_registry *reg,
         io_error(diag, path, strerror(errno));
         return NULL;
     }
+    bsg_compile_options o = effective_options(given);
+    size_t cap_bytes = o.max_source_size; /* read one byte past it to know */
     size_t cap = 4096, len = 0;
     char *buf = bsg__malloc(cap);
     size_t n;
     while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
         len += n;
-        if (len > BSG__MAX_SOURCE_SIZE)
+        if (len > cap_bytes)
             break;
         if (len == cap)
             buf = bsg__realloc(buf, cap *= 2);
@@ -988,12 +1036,20 @@ bsg_schema *bsg_schema_compile_file(const char *path, const bsg_registry *reg,
     bsg_schema *s = NULL;
     if (err)
         io_error(diag, path, err == EISDIR ? "is a directory" : strerror(err));
-    else if (len > BSG__MAX_SOURCE_SIZE)
-        io_error(diag, path, "schema file is larger than 16 MiB");
+    else if (len > cap_bytes)
+        limit_error(diag, path, cap_bytes);
     else
-        s = bsg_schema_compile(buf, len, path, reg, diag);
+        s = bsg_schema_compile_opts(buf, len, path, &o, diag);
     bsg__free(buf);
     return s;
+}
+
+bsg_schema *bsg_schema_compile_file(const char *path, const bsg_registry *reg, bsg_diag *diag)
+{
+    bsg_compile_options o;
+    bsg_compile_options_init(&o);
+    o.registry = reg;
+    return bsg_schema_compile_file_opts(path, &o, diag);
 }
 
 void bsg_schema_free(bsg_schema *s)

@@ -41,7 +41,9 @@ char *bsg__arena_strndup(bsg__arena *a, const char *s, size_t n);
 typedef struct bsg__source {
     const char *text;
     size_t len;
-    const char *name; /* for diagnostics */
+    const char *name;   /* for diagnostics */
+    uint32_t max_size;  /* limits from bsg_compile_options; 0 = the default */
+    uint32_t max_depth;
 } bsg__source;
 
 /* Fill `d` for the byte `offset` of `src`: file, line, column, the source

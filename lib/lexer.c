@@ -150,9 +150,10 @@ bool bsg__lexer_init(bsg__lexer *lx, const bsg__source *src, bsg__arena *arena,
     lx->pos = 0;
     lx->arena = arena;
     lx->diag = diag;
-    if (lx->len > BSG__MAX_SOURCE_SIZE) {
-        lex_error(lx, 0, "the schema text is %zu bytes; the limit is %u bytes",
-                  lx->len, BSG__MAX_SOURCE_SIZE);
+    uint32_t cap = src->max_size ? src->max_size : BSG__MAX_SOURCE_SIZE;
+    if (lx->len > cap) {
+        bsg__diag_at(diag, src, 0, "limit", "the schema text is %zu bytes; the limit is %u bytes",
+                     lx->len, cap);
         lx->len = 0; /* nothing past here may scan it */
         return false;
     }

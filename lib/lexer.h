@@ -58,7 +58,7 @@ typedef struct bsg__lexer {
 } bsg__lexer;
 
 /* Prepare to lex `src`. Fails (filling `diag`, code "syntax") when the source
-   is larger than BSG__MAX_SOURCE_SIZE or is not valid UTF-8, so every later
+   is larger than its size limit or is not valid UTF-8, so every later
    stage may assume well-formed text. */
 bool bsg__lexer_init(bsg__lexer *lx, const bsg__source *src, bsg__arena *arena,
                      bsg_diag *diag);

@@ -172,9 +172,12 @@ static bool enter(parser *p, nest *saved)
 {
     saved->offset = p->open_offset;
     saved->kind = p->open_kind;
-    if (p->depth >= BSG__MAX_SOURCE_DEPTH)
-        return fail(p, p->tok.offset, "nesting is deeper than %u levels of objects and arrays",
-                    BSG__MAX_SOURCE_DEPTH);
+    uint32_t cap = p->src->max_depth ? p->src->max_depth : BSG__MAX_SOURCE_DEPTH;
+    if (p->depth >= cap) {
+        bsg__diag_at(p->diag, p->src, p->tok.offset, "limit",
+                     "nesting is deeper than %u levels of objects and arrays", cap);
+        return false;
+    }
     p->depth++;
     p->open_offset = p->tok.offset;
     p->open_kind = p->tok.kind;

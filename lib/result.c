@@ -266,22 +266,27 @@ static void json_field(bsg_result *tmp, const char *name, const char *value, boo
     bsg__text_add(tmp, "\"", 1);
 }
 
+void bsg__result_json_append(const bsg_result *r, bsg_result *out)
+{
+    bsg__text_add(out, "[", 1);
+    for (size_t i = 0; r && i < r->count; i++) {
+        const bsg_error *e = &r->errors[i];
+        bsg__text_add(out, i ? ",{" : "{", i ? 2 : 1);
+        json_field(out, "path", e->path, false);
+        json_field(out, "kind", bsg_kind_name(e->kind), true);
+        json_field(out, "expected", e->expected, true);
+        json_field(out, "actual", e->actual, true);
+        json_field(out, "message", e->message, true);
+        json_field(out, "value", e->value, true);
+        bsg__text_add(out, "}", 1);
+    }
+    bsg__text_add(out, "]", 1);
+}
+
 size_t bsg_result_json(const bsg_result *r, char *buf, size_t cap)
 {
     bsg_result tmp = {0};
-    bsg__text_add(&tmp, "[", 1);
-    for (size_t i = 0; r && i < r->count; i++) {
-        const bsg_error *e = &r->errors[i];
-        bsg__text_add(&tmp, i ? ",{" : "{", i ? 2 : 1);
-        json_field(&tmp, "path", e->path, false);
-        json_field(&tmp, "kind", bsg_kind_name(e->kind), true);
-        json_field(&tmp, "expected", e->expected, true);
-        json_field(&tmp, "actual", e->actual, true);
-        json_field(&tmp, "message", e->message, true);
-        json_field(&tmp, "value", e->value, true);
-        bsg__text_add(&tmp, "}", 1);
-    }
-    bsg__text_add(&tmp, "]", 1);
+    bsg__result_json_append(r, &tmp);
     size_t need = tmp.text_len;
     if (cap) {
         size_t n = need < cap - 1 ? need : cap - 1;

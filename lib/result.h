@@ -41,6 +41,9 @@ size_t bsg__text_end(bsg_result *r, size_t start);
    prints {VALUE} in messages (`raw`: strings unquoted). Appends to the text. */
 void bsg__print_value(bsg_result *r, uint8_t type, const uint8_t *v, bool raw);
 
+/* Append the errors of `r` to the text of `out` as bsg_result_json() renders them. */
+void bsg__result_json_append(const bsg_result *r, bsg_result *out);
+
 /* Turn the offsets of the errors into pointers (call once, at the end). */
 void bsg__result_finish(bsg_result *r);
 

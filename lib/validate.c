@@ -261,6 +261,17 @@ static bool may_descend(vstate *v, const elem *e)
     return false;
 }
 
+/* An array longer than the configured cap: report it once; the caller stops
+   checking its elements, so a huge array costs no more than the cap. */
+static void array_too_long(vstate *v, const elem *e)
+{
+    tmpl_args a = {0};
+    char msg[200];
+    snprintf(msg, sizeof msg, "Path `{PATH}` has more than the configured %u array elements",
+             v->max_array);
+    bsg__report(v, BSG_KIND_LIMIT, e, "", msg, &a);
+}
+
 /* MARK: - Walking what the schema does not describe */
 
 /* Walk an element's value with its key on the path. */
@@ -292,6 +303,10 @@ static void walk_any(vstate *v, const elem *e)
     elem c;
     uint32_t index = 0;
     while (!v->stop && next_elem(v, &p, end, &c)) {
+        if (array && index >= v->max_array) {
+            array_too_long(v, e);
+            return;
+        }
         if (!array) {
             if (c.klen == 0)
                 bsg__key_error(v, &c, "has an empty name");
@@ -381,6 +396,10 @@ static void walk_array(vstate *v, const bsg__node *n, const elem *e)
     elem c;
     uint32_t index = 0;
     while (!v->stop) {
+        if (index >= v->max_array && p < end) {
+            array_too_long(v, e);
+            return;
+        }
         uint32_t klen = index_key_length(v, index, p, end);
         if (klen) {
             /* The key is the index written out, as arrays normally are. */
@@ -795,6 +814,7 @@ void bsg_options_init(bsg_options *opts)
     opts->strict = BSG_STRICT_SCHEMA;
     opts->max_depth = SERVER_MAX_DEPTH;
     opts->max_size = SERVER_MAX_SIZE;
+    opts->max_array_length = 0;
 }
 
 /* Document-level framing; false when the bytes cannot be walked. */
@@ -832,7 +852,7 @@ bool bsg_validate(const bsg_model *model, const uint8_t *data, size_t len,
         return false;
     bsg__report_reset(result);
     static const bsg_options defaults = {100, BSG_STRICT_SCHEMA, SERVER_MAX_DEPTH,
-                                         SERVER_MAX_SIZE};
+                                         SERVER_MAX_SIZE, 0};
     if (!opts)
         opts = &defaults;
     vstate v;
@@ -845,6 +865,7 @@ bool bsg_validate(const bsg_model *model, const uint8_t *data, size_t len,
                                                                        : SERVER_MAX_DEPTH;
     v.depth_kind = v.max_depth < SERVER_MAX_DEPTH ? BSG_KIND_LIMIT : BSG_KIND_SERVER;
     v.strict = opts->strict;
+    v.max_array = opts->max_array_length ? opts->max_array_length : UINT32_MAX;
     v.stop = false;
     v.have_now = false;
     v.depth = 0;

@@ -31,6 +31,7 @@ typedef struct vstate {
     const uint8_t *doc_end; /* one past the document's last byte */
     uint32_t max_errors;
     uint32_t max_depth;
+    uint32_t max_array;  /* elements checked per array; UINT32_MAX = no cap */
     bsg_kind depth_kind; /* `server` at MongoDB's limit, `limit` below it */
     bsg_strict strict;   /* override, or BSG_STRICT_SCHEMA */
     bool stop;           /* cap reached or framing lost */

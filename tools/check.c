@@ -163,7 +163,7 @@ int cmd_check(const check_opts *o)
 {
     checker c = {.o = o, .status = EXIT_ALL_VALID};
     int status = EXIT_TROUBLE;
-    bsg_schema *schema = cli_load_schema(o->schema);
+    bsg_schema *schema = cli_load_schema(o->schema, &o->compile);
     if (schema && (c.model = pick_model(schema, o)) != NULL) {
         c.res = bsg_result_new();
         if (c.res) {

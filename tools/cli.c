@@ -66,11 +66,11 @@ void cli_print_diag(FILE *out, const bsg_diag *d, const char *severity)
         free(text);
 }
 
-bsg_schema *cli_load_schema(const char *path)
+bsg_schema *cli_load_schema(const char *path, const bsg_compile_options *opts)
 {
     bsg_diag diag;
     memset(&diag, 0, sizeof diag);
-    bsg_schema *schema = bsg_schema_compile_file(path, NULL, &diag);
+    bsg_schema *schema = bsg_schema_compile_file_opts(path, opts, &diag);
     if (!schema)
         cli_print_diag(stderr, &diag, "error");
     return schema;

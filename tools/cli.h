@@ -20,7 +20,8 @@ typedef struct check_opts {
     const char *schema;
     const char *model;       /* NULL: the file's only schema */
     report_format format;
-    bsg_options validate;    /* max_errors and strict from the flags */
+    bsg_options validate;    /* strict and the document limits from the flags */
+    bsg_compile_options compile; /* the schema limits from the flags */
     const char **data;       /* DATA arguments; none means "-" */
     size_t ndata;
 } check_opts;
@@ -28,6 +29,7 @@ typedef struct check_opts {
 typedef struct lint_opts {
     const char *file;
     report_format format;
+    bsg_compile_options compile;
 } lint_opts;
 
 int cmd_check(const check_opts *o);
@@ -43,7 +45,7 @@ void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 void cli_print_diag(FILE *out, const bsg_diag *d, const char *severity);
 
 /* Compile a schema file; on failure print the diagnostic and return NULL. */
-bsg_schema *cli_load_schema(const char *path);
+bsg_schema *cli_load_schema(const char *path, const bsg_compile_options *opts);
 
 /* Flush standard output; a write error (full disk, closed pipe) turns
    `status` into EXIT_TROUBLE with a message. */

@@ -27,7 +27,7 @@ static void json_finding(const bsg_diag *d)
 
 int cmd_lint(const lint_opts *o)
 {
-    bsg_schema *schema = cli_load_schema(o->file);
+    bsg_schema *schema = cli_load_schema(o->file, &o->compile);
     if (!schema)
         return EXIT_TROUBLE;
     size_t n = bsg_schema_lint_count(schema);

@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include <bson/bson.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,8 +17,9 @@
 
 static const char help_usage[] =
     "Usage: bsonguard check --schema FILE [--model NAME] [--format text|json]\n"
-    "                       [--max-errors N] [--strict true|false|throw] [DATA ...]\n"
-    "       bsonguard lint FILE [--format text|json]\n"
+    "                       [--max-errors N] [--strict true|false|throw]\n"
+    "                       [LIMITS ...] [DATA ...]\n"
+    "       bsonguard lint FILE [--format text|json] [SCHEMA LIMITS ...]\n"
     "       bsonguard --help | --version\n";
 
 static const char help_about[] =
@@ -40,6 +42,15 @@ static const char help_check[] =
     "                       false ignore paths the schema does not declare, throw\n"
     "                       reports them as errors of kind `unknown` (default:\n"
     "                       as each schema declares)\n"
+    "  LIMITS (a value of 0 means the default):\n"
+    "  --max-size BYTES     documents over BYTES get an error of kind `limit`\n"
+    "                       (default and ceiling 16777216, MongoDB's: larger ones\n"
+    "                       get kind `server`)\n"
+    "  --max-depth N        nesting past N levels, the document itself counted,\n"
+    "                       gets kind `limit` and is not checked further (default\n"
+    "                       and ceiling 180, MongoDB's)\n"
+    "  --max-array-length N arrays over N elements get one error of kind `limit`\n"
+    "                       and their elements are not checked (default: no cap)\n"
     "  DATA                 a .bson file (mongodump: documents back to back), or\n"
     "                       a .json, .jsonl or .ndjson file (Extended JSON v2,\n"
     "                       canonical or relaxed: one document per line, or one\n"
@@ -48,6 +59,20 @@ static const char help_check[] =
     "                       are read as JSON when the first non-blank byte is `{`\n"
     "                       or `[`, else as BSON.\n"
     "  Options and DATA may come in any order; after `--` everything is DATA.\n";
+
+static const char help_schema_limits[] =
+    "  SCHEMA LIMITS (check and lint; 0 means the default):\n"
+    "  --max-schema-size BYTES\n"
+    "                       reject schema text over BYTES (default and ceiling\n"
+    "                       16777216)\n"
+    "  --max-schema-depth N reject schema text nesting `{}`/`[]` deeper than N\n"
+    "                       (default and ceiling 64)\n"
+    "  --regex-match-limit N\n"
+    "                       PCRE2 match limit for each `match` test (default\n"
+    "                       1000000): a value whose test needs more backtracking\n"
+    "                       gets an error of kind `limit` instead of a hang\n"
+    "  --regex-depth-limit N\n"
+    "                       PCRE2 backtracking depth limit (default 10000)\n";
 
 static const char help_lint[] =
     "\nlint: compile FILE and report hazards that compile but bite Mongoose users\n"
@@ -84,6 +109,7 @@ static void print_help(bool check, bool lint)
         fputs(help_check, stdout);
     if (lint)
         fputs(help_lint, stdout);
+    fputs(help_schema_limits, stdout);
     if (check && lint)
         fputs(help_common, stdout);
     fputs(help_exit, stdout);
@@ -143,11 +169,48 @@ typedef struct flag {
     const char *value;
 } flag;
 
+/* The numeric limits: each a flag that sets one field of bsg_options (for
+   check) or of bsg_compile_options (for check and lint). */
+typedef struct limit_flag {
+    const char *name;
+    bool compile;
+    size_t offset;
+} limit_flag;
+
+static const limit_flag limit_flags[] = {
+    {"max-errors", false, offsetof(bsg_options, max_errors)},
+    {"max-size", false, offsetof(bsg_options, max_size)},
+    {"max-depth", false, offsetof(bsg_options, max_depth)},
+    {"max-array-length", false, offsetof(bsg_options, max_array_length)},
+    {"max-schema-size", true, offsetof(bsg_compile_options, max_source_size)},
+    {"max-schema-depth", true, offsetof(bsg_compile_options, max_source_depth)},
+    {"regex-match-limit", true, offsetof(bsg_compile_options, regex_match_limit)},
+    {"regex-depth-limit", true, offsetof(bsg_compile_options, regex_depth_limit)},
+};
+
+static const limit_flag *find_limit(const char *name)
+{
+    for (size_t i = 0; i < sizeof limit_flags / sizeof limit_flags[0]; i++)
+        if (strcmp(name, limit_flags[i].name) == 0)
+            return &limit_flags[i];
+    return NULL;
+}
+
 static bool takes_value(const char *name)
 {
-    static const char *const names[] = {"schema", "model", "format", "max-errors", "strict"};
+    static const char *const names[] = {"schema", "model", "format", "strict"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(name, names[i]) == 0)
+            return true;
+    return find_limit(name) != NULL;
+}
+
+/* Whether `name` is one of the space-separated words of `allowed`. */
+static bool allowed_flag(const char *allowed, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = allowed; (p = strstr(p, name)) != NULL; p += n)
+        if ((p == allowed || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
             return true;
     return false;
 }
@@ -159,7 +222,7 @@ static int read_flag(int argc, char **argv, int *i, const char *allowed, flag *f
     size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
     bool fits = n < sizeof f->name;
     snprintf(f->name, sizeof f->name, "%.*s", (int)(fits ? n : 0), arg);
-    bool known = fits && takes_value(f->name) && strstr(allowed, f->name);
+    bool known = fits && takes_value(f->name) && allowed_flag(allowed, f->name);
     if (!known) {
         cli_usage_error("unknown option '--%.*s'", (int)n, arg);
         return EXIT_TROUBLE;
@@ -178,17 +241,28 @@ static int bad_value(const flag *f, const char *expected)
     return EXIT_TROUBLE;
 }
 
+/* Set the limit named by `f` in `validate` or `compile`. */
+static int apply_limit(const flag *f, bsg_options *validate, bsg_compile_options *compile)
+{
+    const limit_flag *l = find_limit(f->name);
+    uint32_t n;
+    if (!parse_count(f->value, &n))
+        return bad_value(f, "a non-negative integer");
+    char *base = l->compile ? (char *)compile : (char *)validate;
+    memcpy(base + l->offset, &n, sizeof n);
+    return RUN;
+}
+
 static int apply_check_flag(check_opts *o, const flag *f)
 {
+    if (find_limit(f->name))
+        return apply_limit(f, &o->validate, &o->compile);
     if (strcmp(f->name, "schema") == 0)
         o->schema = f->value;
     else if (strcmp(f->name, "model") == 0)
         o->model = f->value;
     else if (strcmp(f->name, "format") == 0 && !parse_format(f->value, &o->format))
         return bad_value(f, "text or json");
-    else if (strcmp(f->name, "max-errors") == 0 &&
-             !parse_count(f->value, &o->validate.max_errors))
-        return bad_value(f, "a non-negative integer");
     else if (strcmp(f->name, "strict") == 0 && !parse_strict(f->value, &o->validate.strict))
         return bad_value(f, "true, false or throw");
     return RUN;
@@ -205,7 +279,10 @@ static bool is_option(const char *a)
     return a[0] == '-' && a[1] != '\0';
 }
 
-#define CHECK_FLAGS "schema model format max-errors strict"
+#define SCHEMA_LIMIT_FLAGS "max-schema-size max-schema-depth regex-match-limit regex-depth-limit"
+#define CHECK_FLAGS                                                            \
+    "schema model format strict max-errors max-size max-depth max-array-length " SCHEMA_LIMIT_FLAGS
+#define LINT_FLAGS "format " SCHEMA_LIMIT_FLAGS
 
 static int parse_check(int argc, char **argv, check_opts *o)
 {
@@ -245,9 +322,11 @@ static int parse_lint(int argc, char **argv, lint_opts *o)
             o->file = a;
         else if (a[1] != '-')
             return cli_usage_error("unknown option '%s'", a), EXIT_TROUBLE;
-        else if (read_flag(argc, argv, &i, "format", &f) != RUN)
+        else if (read_flag(argc, argv, &i, LINT_FLAGS, &f) != RUN)
             return EXIT_TROUBLE;
-        else if (!parse_format(f.value, &o->format))
+        else if (find_limit(f.name) && apply_limit(&f, NULL, &o->compile) != RUN)
+            return EXIT_TROUBLE;
+        else if (!find_limit(f.name) && !parse_format(f.value, &o->format))
             return bad_value(&f, "text or json");
     }
     if (!o->file)
@@ -261,6 +340,7 @@ static int run_check(int argc, char **argv)
 {
     check_opts o = {.format = REPORT_TEXT};
     bsg_options_init(&o.validate);
+    bsg_compile_options_init(&o.compile);
     o.data = calloc((size_t)argc, sizeof *o.data);
     if (!o.data)
         return cli_error("out of memory"), EXIT_TROUBLE;
@@ -274,6 +354,7 @@ static int run_check(int argc, char **argv)
 static int run_lint(int argc, char **argv)
 {
     lint_opts o = {.format = REPORT_TEXT};
+    bsg_compile_options_init(&o.compile);
     int st = parse_lint(argc, argv, &o);
     return st == RUN ? cmd_lint(&o) : st;
 }

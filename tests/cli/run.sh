@@ -439,6 +439,69 @@ cp "$T/orders.bson" "$T/we\"ird"$'\377'".bson"
 run check --schema "$SHOP" --format json "$T/we\"ird"$'\377'".bson"
 expect "quote and invalid UTF-8 in a file name" 1 json "out~we\\\"ird\\ufffd.bson\",\"index\":1"
 
+# MARK: - Limits
+
+# Each limit flag, at its bound and one past it.
+printf '%s\n' '{"sku":"A","qty":1,"tags":["a","b","c"]}' >"$T/tags3.jsonl"
+run check --schema "$SHOP" --max-array-length 3 "$T/tags3.jsonl"
+expect "--max-array-length: at the bound" 0 "err="
+run check --schema "$SHOP" --max-array-length=2 --format json "$T/tags3.jsonl"
+expect "--max-array-length: past the bound" 1 json \
+    'out~{"path":"tags","kind":"limit","expected":"","actual":"array","message":"Path `tags` has more than the configured 2 array elements"'
+
+printf '%s\n' '{"sku":"A","qty":1,"meta":{"a":{"b":1}}}' >"$T/deep.jsonl"
+printf 'schema S { sku: String, qty: Number, meta: Mixed }\n' >"$T/mixed.bsg"
+run check --schema "$T/mixed.bsg" --max-depth 3 "$T/deep.jsonl"
+expect "--max-depth: at the bound" 0 "err="
+run check --schema "$T/mixed.bsg" --max-depth 2 --format json "$T/deep.jsonl"
+expect "--max-depth: past the bound" 1 'out~"path":"meta.a","kind":"limit"' \
+    'out~nests deeper than the configured 2 levels'
+
+size=$(( $(printf '%s' '{"sku":"A"}' | "$PY" "$SRC/cli/mkbson.py" | wc -c) ))
+printf '%s\n' '{"sku":"A"}' >"$T/small.jsonl"
+run check --schema "$SHOP" --max-size "$size" "$T/small.jsonl"
+expect "--max-size: at the bound ($size bytes)" 0 "err="
+run check --schema "$SHOP" --max-size $((size - 1)) --format json "$T/small.jsonl"
+expect "--max-size: past the bound" 1 "out~\"kind\":\"limit\"" \
+    "out~document is $size bytes, over the configured limit of $((size - 1)) bytes"
+
+schema_size=$(wc -c <"$SHOP")
+run check --schema "$SHOP" --max-schema-size "$schema_size" "$T/small.jsonl"
+expect "--max-schema-size: at the bound" 0 "err="
+run check --schema "$SHOP" --max-schema-size $((schema_size - 1)) "$T/small.jsonl"
+expect "--max-schema-size: past the bound" 2 "out=" \
+    "err~the schema file is larger than the limit of $((schema_size - 1)) bytes"
+run lint --max-schema-size $((schema_size - 1)) "$SHOP"
+expect "lint --max-schema-size" 2 "out=" "err~larger than the limit"
+
+printf 'schema S { a: { b: { c: String } } }\n' >"$T/nest.bsg"
+run lint --max-schema-depth 3 "$T/nest.bsg"
+expect "--max-schema-depth: at the bound" 0
+run lint --max-schema-depth 2 "$T/nest.bsg"
+expect "--max-schema-depth: past the bound" 2 \
+    "err~nest.bsg:1:20: error: nesting is deeper than 2 levels of objects and arrays"
+
+printf 'schema S { s: { type: String, match: /^(a+)+$/ } }\n' >"$T/redos.bsg"
+printf '{"s":"%s!"}\n' "$(printf 'a%.0s' $(seq 60))" >"$T/redos.jsonl"
+run check --schema "$T/redos.bsg" --format json "$T/redos.jsonl"
+expect "catastrophic backtracking ends with kind limit" 1 \
+    'out~"path":"s","kind":"limit"' 'out~the regular expression gave up (match limit reached)'
+printf '{"s":"aaaa"}\n' >"$T/redos-ok.jsonl"
+run check --schema "$T/redos.bsg" --regex-match-limit 1000 "$T/redos-ok.jsonl"
+expect "--regex-match-limit: room for a short subject" 0
+run check --schema "$T/redos.bsg" --regex-match-limit 1 --format json "$T/redos-ok.jsonl"
+expect "--regex-match-limit: too little room" 1 'out~"kind":"limit"'
+run check --schema "$T/redos.bsg" --regex-depth-limit 5000 "$T/redos-ok.jsonl"
+expect "--regex-depth-limit takes a count" 0
+
+run check --schema "$SHOP" --max-array-length -1 "$T/small.jsonl"
+expect "limit flags reject negative values" 2 "out=" \
+    "err~invalid value '-1' for --max-array-length (expected a non-negative integer)"
+run check --schema "$SHOP" --max-depth 4294967296 "$T/small.jsonl"
+expect "limit flags reject values over 32 bits" 2 "out=" "err~invalid value '4294967296'"
+run lint --max-array-length 3 "$SHOP"
+expect "lint takes only the schema limits" 2 "out=" "err~unknown option '--max-array-length'"
+
 # MARK: - lint
 
 run lint "$SHOP"

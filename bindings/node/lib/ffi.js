@@ -14,7 +14,16 @@ function libraryPath() {
   return 'libbsonguard.so.0';
 }
 
-const lib = koffi.load(libraryPath());
+function loadLibrary(path) {
+  try {
+    return koffi.load(path);
+  } catch (err) {
+    throw new Error(`bsonguard: cannot load ${path} (${err.message}); install libbsonguard ` +
+      '(meson install) or set BSONGUARD_LIBRARY to the path of libbsonguard.so', { cause: err });
+  }
+}
+
+const lib = loadLibrary(libraryPath());
 
 /* MARK: - Version */
 

@@ -91,10 +91,6 @@ function encodeOptions(options, view) {
   view.setInt32(OPTION_OFFSETS.strict, strict, true);
 }
 
-function uint32Limit(options, name) {
-  return options[name] === undefined ? 0 : uint32Option(name, options[name]);
-}
-
 /* MARK: - Inputs */
 
 // The MongoDB Node driver serializes with checkKeys, serializeFunctions and
@@ -345,14 +341,19 @@ if (typeof Symbol.dispose === 'symbol') {
 
 /* MARK: - Compile */
 
+const COMPILE_FIELDS = [
+  ['maxSourceSize', 'max_source_size'],
+  ['maxSourceDepth', 'max_source_depth'],
+  ['regexMatchLimit', 'regex_match_limit'],
+  ['regexDepthLimit', 'regex_depth_limit'],
+];
+
+// A limit of 0 means the library's default, as in C.
 function compileOptions(options) {
   const opts = {};
   ffi.bsg_compile_options_init(opts);
-  opts.registry = null;
-  opts.max_source_size = uint32Limit(options, 'maxSourceSize');
-  opts.max_source_depth = uint32Limit(options, 'maxSourceDepth');
-  opts.regex_match_limit = uint32Limit(options, 'regexMatchLimit');
-  opts.regex_depth_limit = uint32Limit(options, 'regexDepthLimit');
+  for (const [js, c] of COMPILE_FIELDS)
+    if (options[js] !== undefined) opts[c] = uint32Option(js, options[js]);
   return opts;
 }
 

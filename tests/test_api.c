@@ -539,6 +539,8 @@ typedef struct thread_arg {
     const uint8_t *data[COUNT(thread_docs)];
     size_t len[COUNT(thread_docs)];
     const char *expect[COUNT(thread_docs)];
+    const uint8_t *dump; /* the documents back to back */
+    size_t dump_len;
     int mismatches;
 } thread_arg;
 
@@ -555,6 +557,14 @@ static void *thread_main(void *p)
             arg->mismatches++;
     }
     bsg_result_free(r);
+    /* batches too: each thread its own, over the same shared model */
+    bsg_batch *b = bsg_batch_new();
+    for (int i = 0; i < ROUNDS / 100; i++) {
+        if (bsg_validate_many(arg->model, arg->dump, arg->dump_len, NULL, b) != COUNT(thread_docs) ||
+            bsg_batch_invalid_count(b) != 2)
+            arg->mismatches++;
+    }
+    bsg_batch_free(b);
     return NULL;
 }
 
@@ -581,12 +591,22 @@ START_TEST(threads)
                                 "items.1.sku required, tags.$a key, tags.c type, extra unknown");
     ck_assert_str_eq(expect[2], "meta.k key, customer required");
 
+    size_t dump_len = 0;
+    for (size_t k = 0; k < COUNT(thread_docs); k++)
+        dump_len += docs[k]->len;
+    uint8_t *dump = malloc(dump_len);
+    ck_assert_ptr_nonnull(dump);
+    for (size_t k = 0, at = 0; k < COUNT(thread_docs); at += docs[k]->len, k++)
+        memcpy(dump + at, bson_get_data(docs[k]), docs[k]->len);
+
     atomic_store(&thread_calls, 0);
     pthread_t tids[THREADS];
     thread_arg args[THREADS];
     for (int t = 0; t < THREADS; t++) {
         args[t].model = m;
         args[t].mismatches = 0;
+        args[t].dump = dump;
+        args[t].dump_len = dump_len;
         for (size_t k = 0; k < COUNT(thread_docs); k++) {
             args[t].data[k] = bson_get_data(docs[k]);
             args[t].len[k] = docs[k]->len;
@@ -602,7 +622,9 @@ START_TEST(threads)
     long per_thread = 0;
     for (int i = 0; i < ROUNDS; i++)
         per_thread += (i % 3 == 2) ? 0 : 2;
+    per_thread += ROUNDS / 100 * 4; /* each batch: docs 0 and 1, twice each */
     ck_assert_int_eq(atomic_load(&thread_calls), per_thread * THREADS);
+    free(dump);
     for (size_t k = 0; k < COUNT(thread_docs); k++)
         bson_destroy(docs[k]);
     bsg_schema_free(s);

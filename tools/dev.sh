@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian 12 machine (run as root or with sudo):
 #   bash tools/dev.sh example   install, build, check the bundled example
-#   bash tools/dev.sh test      install, build (normal + ASan/UBSan + clang), run every test
-#                               (and the unit tests under valgrind)
+#   bash tools/dev.sh test      install, build (normal + ASan/UBSan + TSan + clang), run
+#                               every test (and the unit tests under valgrind)
 #   bash tools/dev.sh bench     install, build (release), run the benchmark
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,6 +72,10 @@ run_tests() {
     configure build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         meson test -C build-asan --print-errorlogs
+    echo "== ThreadSanitizer build: many threads validating through one schema"
+    CC=clang configure build-tsan -Dwerror=true -Db_sanitize=thread -Db_lundef=false \
+        -Dbench=false -Dtools=false
+    TSAN_OPTIONS=halt_on_error=1 meson test -C build-tsan --print-errorlogs api
     echo "== clang build, -Dwerror=true"
     CC=clang configure build-clang -Dwerror=true
     meson test -C build-clang --print-errorlogs --suite c

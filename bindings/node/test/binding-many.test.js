@@ -141,6 +141,16 @@ test('a large mixed batch matches validate() document by document', () => {
   assert.deepEqual(concatenated.results.map(r => r.errors), each.map(r => r.errors));
 });
 
+test('arrays of different sizes in turn reuse the joined buffer safely', () => {
+  const big = conversation.validateMany([...docs, ...docs]);
+  assert.equal(big.count, 12);
+  const one = conversation.validateMany([docs[2]]);
+  assert.equal(one.count, 1);
+  assert.deepEqual(one.results[0], conversation.validate(docs[2]));
+  const again = conversation.validateMany([docs[0], docs[5]]);
+  assert.deepEqual(again.results, [conversation.validate(docs[0]), conversation.validate(docs[5])]);
+});
+
 test('what is neither bytes nor an array is a TypeError', () => {
   for (const bad of [null, undefined, 'docs', 5, { a: 1 }])
     assert.throws(() => conversation.validateMany(bad), TypeError);

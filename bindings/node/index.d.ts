@@ -31,7 +31,7 @@ export interface CompileOptions {
 /** .bsg text as returned by fromMongoose(): compile() accepts it as it is. */
 export interface GeneratedSource {
   source: string;
-  warnings?: unknown[];
+  warnings?: ConversionWarning[];
 }
 
 /** A compile diagnostic or lint finding. */
@@ -64,6 +64,37 @@ export function compile(source: string | Uint8Array | GeneratedSource, options?:
 /** Read and compile a .bsg file. @throws BsonGuardError */
 export function compileFile(path: string, options?: Omit<CompileOptions, 'filename'>): SchemaSet;
 
+/* From Mongoose (lib/from-mongoose.js, lib/to-bsg.js) */
+
+/** Something fromMongoose() could not carry into .bsg (a function validator, a setter, ...). */
+export interface ConversionWarning {
+  /** The schema path it affects; "" for the whole schema. */
+  path: string;
+  reason: string;
+}
+
+/** A Mongoose 9 Schema or Model (typed loosely: mongoose is an optional peer dependency). */
+export type MongooseSchemaLike = object;
+
+/** A live Mongoose schema or model as .bsg text, and what could not cross. */
+export function fromMongoose(schema: MongooseSchemaLike, options?: { name?: string }):
+  { source: string; warnings: ConversionWarning[] };
+
+/** Several models in one .bsg file, shared sub-schemas declared once. */
+export function fromMongooseModels(
+  models: ReadonlyArray<{ name?: string; schema?: MongooseSchemaLike; model?: MongooseSchemaLike }>,
+  options?: { names?: Map<MongooseSchemaLike, string> },
+): { source: string; warnings: ConversionWarning[]; models: string[] };
+
+/** The .bsg text of a Mongoose schema, with fromMongoose()'s warnings as comments on top. */
+export function toBsg(schema: MongooseSchemaLike, options?: { name?: string }): string;
+
+/**
+ * fromMongoose() then compile(): a validator set for a live Mongoose schema or
+ * model; its `warnings` list what was not carried. Diagnostics name "<fromMongoose>".
+ */
+export function compileMongoose(schema: MongooseSchemaLike, options?: CompileOptions & { name?: string }): SchemaSet;
+
 /** A compile error (or an unknown model name, code "unknown-model"). */
 export class BsonGuardError extends Error {
   name: 'BsonGuardError';
@@ -90,7 +121,7 @@ export class SchemaSet {
   /** Hazards that compile fine but bite Mongoose and NestJS users. */
   readonly lint: readonly Diagnostic[];
   /** fromMongoose()'s warnings, when compile() was given its output. */
-  warnings?: unknown[];
+  warnings?: ConversionWarning[];
   /** The validator for one declared schema; the same object for the same name. @throws BsonGuardError */
   model(name: string): Validator;
   /** Free the compiled schema now, and every validator taken from it. Idempotent. */

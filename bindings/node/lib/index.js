@@ -406,6 +406,24 @@ function compileFile(path, options = {}) {
   return compiled(schema, diag, String(path));
 }
 
+/* MARK: - From Mongoose */
+
+// lib/from-mongoose.js and lib/to-bsg.js are loaded on first use: most
+// programs validate with a .bsg file and never need them.
+const fromMongooseModule = () => require('./from-mongoose');
+
+/**
+ Compile a live Mongoose schema or model: fromMongoose() turns it into .bsg
+ text, compile() compiles that. What could not cross (function validators,
+ setters, ...) is in the set's `warnings`. `name` names the declared schema
+ (default: the model's name, or 'Model').
+ */
+function compileMongoose(schema, options = {}) {
+  const { name, ...rest } = options;
+  const generated = fromMongooseModule().fromMongoose(schema, { name });
+  return compile(generated, { filename: '<fromMongoose>', ...rest });
+}
+
 /* MARK: - Exports */
 
 const KINDS = [];
@@ -418,6 +436,10 @@ for (let k = 1; ; k++) {
 module.exports = {
   compile,
   compileFile,
+  compileMongoose,
+  get fromMongoose() { return fromMongooseModule().fromMongoose; },
+  get fromMongooseModels() { return fromMongooseModule().fromMongooseModels; },
+  get toBsg() { return require('./to-bsg').toBsg; },
   BsonGuardError,
   SchemaSet,
   Validator,

@@ -125,6 +125,8 @@ function carriedOptions(ctx, st) {
     const v = st.options[k];
     if (HANDLED.has(k) || k.startsWith('$'))
       continue;
+    if (k === 'select' && st.options.$skipDiscriminatorCheck)
+      continue; // Mongoose's own option on the discriminator key it adds
     if (k === 'ref' && typeof v === 'function' && typeof v.modelName === 'string') {
       out.push([k, v.modelName]);
     } else if (typeof v === 'function') {

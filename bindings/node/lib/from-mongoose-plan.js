@@ -259,6 +259,8 @@ class Plan {
     if (decl.base) {
       if (decl.strict !== decl.base.strict)
         out.push(['strict', decl.strict]);
+      if (!decl.schema.paths._id) // the DSL gives a child an _id unless told
+        out.push(['_id', false]);
       if (decl.value !== decl.name)
         out.push(['discriminatorValue', decl.value]);
     } else {

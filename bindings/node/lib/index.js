@@ -97,7 +97,7 @@ function encodeOptions(options, view) {
 // ignoreUndefined all false (mongodb/lib/bson.js resolveBSONOptions); the bson
 // package alone defaults ignoreUndefined to true, so it is passed explicitly.
 function serialize(doc, options) {
-  return BSON.serialize(doc, { ignoreUndefined: options !== undefined && options.ignoreUndefined === true });
+  return BSON.serialize(doc, { ignoreUndefined: options != null && options.ignoreUndefined === true });
 }
 
 function isBytes(input) {

@@ -160,6 +160,8 @@ test('options apply to one call only', () => {
   assert.equal(N.validate(doc, { maxErrors: 1 }).errors.length, 1);
   assert.equal(N.validate(doc).errors.length, 2);
   assert.equal(N.validate(doc, {}).errors.length, 2);
+  assert.equal(N.validate(doc, null).errors.length, 2);
+  assert.equal(N.validateMany([doc], null).results[0].errors.length, 2);
 });
 
 test('bad option values are a RangeError', () => {

@@ -161,7 +161,7 @@ in_source *in_open(const char *arg, char *err, size_t cap)
     int e;
     int fd = open_fd(arg, &size, &e);
     if (fd < 0) {
-        snprintf(err, cap, "%s: %s", arg, strerror(e));
+        snprintf(err, cap, "%s: %s", *arg ? arg : "'' (an empty file name)", strerror(e));
         return NULL;
     }
     in_source *s = calloc(1, sizeof *s);

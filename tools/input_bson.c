@@ -55,8 +55,12 @@ in_status in_bson_next(in_source *s, in_doc *doc)
     if (got == 0)
         return s->read_errno ? short_read(s, doc, at, "") : IN_END;
     if (got < 4) {
-        snprintf(what, sizeof what, "%zu trailing byte%s after the last document",
-                 got, got == 1 ? "" : "s");
+        if (doc->index == 0)
+            snprintf(what, sizeof what, "only %zu byte%s, too short for a BSON document "
+                     "(5 bytes at least)", got, got == 1 ? "" : "s");
+        else
+            snprintf(what, sizeof what, "%zu trailing byte%s after the last document",
+                     got, got == 1 ? "" : "s");
         return short_read(s, doc, at, what);
     }
     uint32_t len = le32(head);

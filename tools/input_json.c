@@ -193,11 +193,12 @@ static in_status at_end(in_source *s, in_doc *doc)
             (s)->js.start_line, (s)->js.start_col, __VA_ARGS__)
 
 /* A problem at the byte just read, outside any element: the report's line
-   is where the reading stopped. */
+   is where the reading stopped. Just after a newline (col 0) that is the
+   first column of the next line. */
 #define FAIL_HERE(s, doc, stop, fmt, ...)                                      \
     ((doc)->line = (s)->js.line, (doc)->in_array = (s)->js.mode != JM_LINES,      \
      in_fail(s, doc, IN_BAD, stop, "%s:%" PRIu64 ":%" PRIu32 ": " fmt, (s)->name, \
-             (s)->js.line, (s)->js.col, __VA_ARGS__))
+             (s)->js.line, (s)->js.col ? (s)->js.col : 1, __VA_ARGS__))
 
 static in_status finish_doc(in_source *s, in_doc *doc)
 {

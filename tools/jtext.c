@@ -5,6 +5,8 @@
  */
 #include "jtext.h"
 
+#include "escape.h"
+
 #include <bson/bson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,14 +88,24 @@ static size_t decode(const char *s, size_t len, char *out)
     return n;
 }
 
-static bool is_decimal_key(const char *s, size_t len)
+/* The Extended JSON keys whose string values libbson can misread. */
+typedef enum wrapper_key { KEY_OTHER, KEY_DECIMAL, KEY_DOUBLE, KEY_OID, KEY_UUID } wrapper_key;
+
+static wrapper_key key_of(const char *s, size_t len)
 {
-    static const char key[] = "$numberDecimal";
-    char buf[6 * (sizeof key - 1)];
-    if (len > sizeof buf)
-        return false;
+    static const struct {
+        const char *name;
+        wrapper_key key;
+    } keys[] = {{"$numberDecimal", KEY_DECIMAL}, {"$numberDouble", KEY_DOUBLE},
+                {"$oid", KEY_OID}, {"$uuid", KEY_UUID}};
+    char buf[6 * 14]; /* the longest key, each byte written as \uXXXX */
+    if (len > sizeof buf || len < 4)
+        return KEY_OTHER;
     size_t n = decode(s, len, buf);
-    return n == sizeof key - 1 && memcmp(buf, key, n) == 0;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (n == strlen(keys[i].name) && memcmp(buf, keys[i].name, n) == 0)
+            return keys[i].key;
+    return KEY_OTHER;
 }
 
 /* MARK: - Checks */
@@ -129,14 +141,82 @@ static bool check_decimal(const char *s, size_t len, size_t at, jtext_problem *p
     return false;
 }
 
-/* At a string: skip it, and if it is a `$numberDecimal` key, check the
-   string value that follows. Advances *i past what was examined. */
+/* libbson reads a `$numberDouble` string with strtod and ignores what is
+   left over, so "1.5x" is 1.5 and "" is 0. Accept the spellings of the
+   Extended JSON spec: a decimal number, Infinity, -Infinity or NaN. */
+static bool double_ok(const char *s, size_t n)
+{
+    static const char *const words[] = {"Infinity", "-Infinity", "NaN"};
+    for (size_t i = 0; i < 3; i++)
+        if (n == strlen(words[i]) && memcmp(s, words[i], n) == 0)
+            return true;
+    size_t i = s[0] == '-', digits = 0;
+    for (; i < n && is_digit(s[i]); i++)
+        digits++;
+    if (i < n && s[i] == '.')
+        for (i++; i < n && is_digit(s[i]); i++)
+            digits++;
+    if (digits && i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i += i + 1 < n && (s[i + 1] == '+' || s[i + 1] == '-');
+        size_t e = ++i;
+        while (i < n && is_digit(s[i]))
+            i++;
+        if (i == e)
+            return false;
+    }
+    return digits && i == n;
+}
+
+/* libbson reads hex digits through a table that maps every other byte to
+   0, so a mistyped `$oid` or `$uuid` silently becomes another id. */
+static bool hex_ok(const char *s, size_t n, const char *shape)
+{
+    if (n != strlen(shape))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (shape[i] == '-' ? s[i] != '-' : hex_digit(s[i]) < 0)
+            return false;
+    return true;
+}
+
+/* Check the value of a wrapper key; the string body is s[0..len) at `at`. */
+static bool check_wrapped(wrapper_key key, const char *s, size_t len, size_t at,
+                          jtext_problem *p)
+{
+    if (key == KEY_DECIMAL)
+        return check_decimal(s, len, at, p);
+    const char *shape = key == KEY_OID ? "xxxxxxxxxxxxxxxxxxxxxxxx"
+                                       : "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+    char *buf = malloc(len + 1);
+    if (!buf)
+        return true; /* libbson will need more memory than this anyway */
+    size_t n = decode(s, len, buf);
+    bool ok = key == KEY_DOUBLE ? double_ok(buf, n) : hex_ok(buf, n, shape);
+    free(buf);
+    if (ok)
+        return true;
+    /* libbson itself rejects an id of the wrong length. */
+    bool misread = key == KEY_DOUBLE || n == strlen(shape);
+    const char *name = key == KEY_DOUBLE ? "$numberDouble" : key == KEY_OID ? "$oid" : "$uuid";
+    const char *want = key == KEY_DOUBLE ? "a number"
+                       : key == KEY_OID  ? "24 hex digits"
+                                         : "a UUID of 8-4-4-4-12 hex digits";
+    char shown[SHOW_MAX + 4];
+    show(shown, sizeof shown, s, len);
+    p->offset = at;
+    snprintf(p->message, sizeof p->message, "%s \"%s\" is not %s%s", name, shown, want,
+             misread ? " (libbson would silently misread it)" : "");
+    return false;
+}
+
+/* At a string: skip it, and if it is one of the wrapper keys above, check
+   the string value that follows. Advances *i past what was examined. */
 static bool check_string(const char *t, size_t len, size_t *i, jtext_problem *p)
 {
     size_t end = string_end(t, len, *i);
-    bool key = is_decimal_key(t + *i + 1, end - *i - 1);
+    wrapper_key key = key_of(t + *i + 1, end - *i - 1);
     *i = end + 1;
-    if (!key)
+    if (key == KEY_OTHER)
         return true;
     size_t j = *i;
     while (j < len && is_space(t[j]))
@@ -149,7 +229,7 @@ static bool check_string(const char *t, size_t len, size_t *i, jtext_problem *p)
         return true;
     end = string_end(t, len, j);
     *i = end + 1;
-    return check_decimal(t + j + 1, end - j - 1, j, p);
+    return check_wrapped(key, t + j + 1, end - j - 1, j, p);
 }
 
 /* At `-` or a digit: a bare integer literal must fit int64, else libbson
@@ -184,9 +264,36 @@ static bool check_number(const char *t, size_t len, size_t *i, jtext_problem *p)
     return false;
 }
 
+/* libbson reports a NUL byte with a message cut at the NUL, and invalid
+   UTF-8 with no position: find both here, at their byte. */
+static bool check_bytes(const unsigned char *t, size_t len, jtext_problem *p)
+{
+    for (size_t i = 0; i < len;) {
+        if (t[i] >= 0x01 && t[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = t[i] ? esc_utf8_len(t + i, len - i) : 0;
+        if (n) {
+            i += n;
+            continue;
+        }
+        p->offset = i;
+        if (t[i])
+            snprintf(p->message, sizeof p->message,
+                     "invalid JSON: invalid UTF-8 (byte 0x%02X); JSON text must be UTF-8", t[i]);
+        else
+            snprintf(p->message, sizeof p->message, "invalid JSON: a NUL byte (0x00)");
+        return false;
+    }
+    return true;
+}
+
 bool jtext_check(const char *t, size_t len, jtext_problem *p)
 {
     size_t i = 0;
+    if (!check_bytes((const unsigned char *)t, len, p))
+        return false;
     while (i < len) {
         char c = t[i];
         bool ok = true;

@@ -1,8 +1,11 @@
 /*
  * Checks on the JSON text of one document for what libbson 1.23 reads
  * silently wrong (DESIGN.md §8): integer literals outside int64, which it
- * wraps modulo 2^64, and `$numberDecimal` strings it cannot parse, which it
- * stores as NaN.
+ * wraps modulo 2^64; `$numberDecimal` strings it cannot parse, which it
+ * stores as NaN; `$numberDouble` strings with anything after the number, and
+ * `$oid` and `$uuid` strings with bytes that are not hex digits, which it
+ * misreads. NUL bytes and invalid UTF-8 are found here too, because libbson
+ * reports them with a cut message or no position.
  */
 #ifndef BSG_TOOLS_JTEXT_H
 #define BSG_TOOLS_JTEXT_H

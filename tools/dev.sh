@@ -53,12 +53,14 @@ example() {
     build/examples/validate-example examples/conversation.bsg
 }
 
-# The Node packages the differential test runs against (real Mongoose 9).
+# The Node packages: real Mongoose 9 for the differential test, and the
+# binding's (koffi, bson; Mongoose and ajv for its tests and benchmark).
 node_deps() {
-    if [ -f tests/mongoose/package-lock.json ]; then
-        echo "== npm ci (tests/mongoose)"
-        npm ci --prefix tests/mongoose --no-audit --no-fund --loglevel=error
-    fi
+    local dir
+    for dir in tests/mongoose bindings/node; do
+        echo "== npm ci ($dir)"
+        npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+    done
 }
 
 run_tests() {
@@ -68,7 +70,7 @@ run_tests() {
     meson test -C build --print-errorlogs
     echo "== the unit tests under valgrind"
     meson test -C build --setup valgrind --suite c --print-errorlogs
-    echo "== ASan+UBSan build"
+    echo "== ASan+UBSan build (the Node tests are skipped here: an ASan library cannot load into node)"
     configure build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         meson test -C build-asan --print-errorlogs

@@ -19,8 +19,12 @@
  *     bsg_schema_free(set);
  *
  * Thread-safety: a compiled bsg_schema (and every bsg_model in it) is
- * immutable and may be used from any number of threads at once. A bsg_result
- * and a bsg_registry belong to one thread at a time.
+ * immutable and may be used from any number of threads at once, each with
+ * its own bsg_result or bsg_batch: bsg_validate() and bsg_validate_many() are
+ * thread-safe on that footing, and so is compiling (no global state). A
+ * bsg_result, a bsg_batch and a bsg_registry belong to one thread at a time.
+ * Custom validators run on the validating thread. The test suite checks this
+ * under ThreadSanitizer.
  *
  * Memory: bsonguard allocates through libbson (bson_malloc and friends), so
  * a host's bson_mem_set_vtable() governs it too.

@@ -24,7 +24,7 @@ const CARRIED = new Set(['ref', 'refPath', 'unique', 'index', 'sparse', 'text', 
 // schematype.validators), `of`, `default`, JavaScript-only ones.
 const HANDLED = new Set(['type', 'of', 'default', 'required', 'enum', 'min', 'max', 'minlength', 'minLength',
   'maxlength', 'maxLength', 'match', 'validate', 'allowNull', 'get', 'set', 'transform', 'auto', '_id',
-  'discriminators', 'validateAll', 'schemaName']);
+  'discriminators', 'validateAll', 'schemaName', 'Constructor']);
 
 // The source text of the setters Mongoose installs itself (trim,
 // lowercase, uppercase, immutable, the automatic _id), learnt once per
@@ -54,8 +54,11 @@ function builtinSetterSources(SchemaCtor) {
 const isPlainObject = v => v !== null && typeof v === 'object' &&
   (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
-// A default or option value as a .bsg value, or undefined when it has none.
-function literal(v) {
+// A default or option value as a .bsg value, or undefined when it has none
+// (a function, a class instance, a structure deeper than any schema needs).
+function literal(v, depth = 0) {
+  if (depth > 32)
+    return undefined;
   if (v === null || typeof v === 'string' || typeof v === 'boolean')
     return v;
   if (typeof v === 'number')
@@ -65,11 +68,11 @@ function literal(v) {
   if (v instanceof RegExp)
     return regex(v);
   if (Array.isArray(v)) {
-    const items = v.map(literal);
+    const items = v.map(x => literal(x, depth + 1));
     return items.includes(undefined) ? undefined : arr(items);
   }
   if (isPlainObject(v)) {
-    const pairs = Object.entries(v).map(([k, x]) => [k, literal(x)]);
+    const pairs = Object.entries(v).map(([k, x]) => [k, literal(x, depth + 1)]);
     return pairs.some(([, x]) => x === undefined) ? undefined : obj(pairs);
   }
   if (v && typeof v.toHexString === 'function')
@@ -167,7 +170,11 @@ function array(ctx, st) {
 }
 
 function docArray(ctx, st) {
-  const elem = ctx.plan.use(ctx, st.schema, embeddedDiscriminators(st));
+  const sub = ctx.plan.use(ctx, st.schema, embeddedDiscriminators(st));
+  // `[{ type: Sub, required: true }]`: options of the elements themselves.
+  const e = elementOf(st);
+  const own = e && e !== st ? pathOptions(ctx.at(ctx.path + '.$'), e) : [];
+  const elem = own.length ? obj([[TYPE, sub], ...own]) : sub;
   return leaf(arr([elem]), pathOptions(ctx, st));
 }
 

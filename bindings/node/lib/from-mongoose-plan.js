@@ -246,6 +246,10 @@ class Plan {
     }
     for (const f of kept)
       decl.warnings.push(...f.warnings);
+    const hooks = S.validateHooks(decl.schema) - (decl.base ? S.validateHooks(decl.base.schema) : 0);
+    if (hooks > 0)
+      ctx.warn(`\`validate\` middleware (schema.pre/post('validate'), ${hooks} hook${hooks === 1 ? '' : 's'}) is ` +
+        'JavaScript and is not carried: bsonguard does not check what it checks');
     decl.body = obj(kept.map(f => f.pair));
     decl.typeKey = chooseTypeKey(decl.body);
     decl.options = obj(this.options(decl));

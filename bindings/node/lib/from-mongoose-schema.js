@@ -146,5 +146,18 @@ function embeddedDiscriminators(st) {
   return st.schema ? pending(st.schema, list) : list;
 }
 
+// Validation middleware the user added (`schema.pre('validate', fn)`,
+// `post`); Mongoose's own hooks carry a `built-in-middleware` symbol.
+function validateHooks(schema) {
+  const hooks = schema.s && schema.s.hooks;
+  const builtin = fn => Object.getOwnPropertySymbols(fn || {}).some(sym => sym.description === 'mongoose:built-in-middleware');
+  let n = 0;
+  for (const list of [hooks && hooks._pres, hooks && hooks._posts]) {
+    const entries = list instanceof Map ? list.get('validate') || [] : [];
+    n += entries.filter(h => h && typeof h.fn === 'function' && !builtin(h.fn)).length;
+  }
+  return n;
+}
+
 module.exports = { isSchema, isModel, kindOf, elementOf, mapValueOf, timestampNames, fieldTree,
-  rootDiscriminators, embeddedDiscriminators, ownOptionKeys, typeKeyOf };
+  rootDiscriminators, embeddedDiscriminators, ownOptionKeys, typeKeyOf, validateHooks };

@@ -16,7 +16,7 @@ const isAsync = fn => typeof fn === 'function' &&
   (fn.constructor && fn.constructor.name === 'AsyncFunction');
 
 function fnName(fn) {
-  return typeof fn === 'function' && fn.name && fn.name !== 'validator' ? ` \`${fn.name}\`` : '';
+  return typeof fn === 'function' && fn.name && fn.name !== 'validator' && fn.name !== 'validate' ? ` \`${fn.name}\`` : '';
 }
 
 // The message Mongoose would give this validator had the user written none:

@@ -110,7 +110,14 @@ test('validators in every form, with custom messages and without the default one
 });
 
 test('what only JavaScript can do is a warning naming the path, never dropped silently', { skip: noCli }, () => {
-  const { Schema } = fresh();
+  const m = fresh();
+  const { Schema } = m;
+  class Email extends m.SchemaType {
+    constructor(key, options) { super(key, options, 'Email'); }
+    cast(v) { return String(v); }
+  }
+  Email.schemaName = 'Email';
+  m.Schema.Types.Email = Email;
   const Item = new Schema({ sku: { type: String, validate: function isSku(v) { return v.length === 7; } } });
   const s = new Schema({
     slug: { type: String, validate: { validator: async v => v !== 'taken', message: 'taken' } },
@@ -123,7 +130,11 @@ test('what only JavaScript can do is a warning naming the path, never dropped si
     tags: [{ type: String, set: v => v.trim() }],
     scores: { type: Map, of: { type: Number, validate: Number.isInteger } },
     wrapped: { type: String, transform: v => v, foo: 'bar' },
+    contact: { type: Email, required: true },
+    owner: { type: Schema.Types.ObjectId, ref: () => 'User' },
+    seed: { type: Buffer, default: Buffer.from('ab') },
   });
+  s.pre('validate', function () { if (this.code === 'X') this.invalidate('code', 'no X'); });
   const r = fromMongoose(s, { name: 'W' });
   assert.deepEqual(warned(r), [
     'items.sku: `validate` function', // Item is declared first, and so are its warnings
@@ -138,7 +149,12 @@ test('what only JavaScript can do is a warning naming the path, never dropped si
     'scores.$*: `validate` function',
     'wrapped: `transform` is',
     'wrapped: option `foo`',
+    'contact: SchemaType `Email`',
+    'owner: `ref` is',
+    'seed: `default` ab',
+    ': `validate` middleware',
   ]);
+  assert.match(r.source, /^ {2}contact: \{ type: Schema\.Types\.Mixed, required: true \},$/m);
   assert.match(r.warnings.find(w => w.path === 'items.sku').reason, /`isSku`/);
   // The paths stay, with whatever does cross.
   assert.match(r.source, /^ {2}slug: String,$/m);
@@ -205,6 +221,7 @@ test('nested paths, single nested, document arrays, [T] and [[T]]; inline unless
     home: { type: Geo, required: true },
     docs: [{ name: { type: String, required: true }, opts: [{ k: String }] }],
     geos: [Geo],
+    someGeos: [{ type: Geo, required: true }],
     nums: [Number],
     grid: [[{ type: String, maxlength: 2 }]],
     withDefault: { type: [String], default: undefined },
@@ -219,6 +236,7 @@ test('nested paths, single nested, document arrays, [T] and [[T]]; inline unless
     'home: { type: Geo, required: true },',
     'docs: [{ name: { type: String, required: true }, opts: [{ k: String }] }],',
     'geos: [Geo],',
+    'someGeos: [{ type: Geo, required: true }],',
     'nums: [Number],',
     'grid: [[{ type: String, maxlength: 2 }]],',
     'withDefault: [String],',

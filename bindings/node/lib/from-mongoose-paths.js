@@ -5,7 +5,8 @@
 // is reported through ctx.warn with the path.
 
 const { TYPE, ident, regex, obj, arr, isObj } = require('./to-bsg-format');
-const { kindOf, elementOf, mapValueOf, embeddedDiscriminators, ownOptionKeys, typeKeyOf } = require('./from-mongoose-schema');
+const { kindOf, elementOf, mapValueOf, embeddedDiscriminators, ownOptionKeys, typeKeyOf } =
+  require('./from-mongoose-schema');
 const { validatorOptions } = require('./from-mongoose-validators');
 
 const TYPE_NAMES = {

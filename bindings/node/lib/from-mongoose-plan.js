@@ -10,7 +10,7 @@
 // the base is used, so a schema used with different sets of discriminators
 // (or with and without) gets one declaration per set.
 
-const { TYPE, ident, obj, format, chooseTypeKey, isObj } = require('./to-bsg-format');
+const { ident, obj, format, chooseTypeKey } = require('./to-bsg-format');
 const S = require('./from-mongoose-schema');
 const { definition } = require('./from-mongoose-paths');
 
@@ -43,8 +43,8 @@ const strictOf = schema => schema.options && schema.options.strict !== undefined
 
 // What is rendered for one declaration.
 class Decl {
-  constructor(plan, { name, schema, discs, base, value, model, prefix }) {
-    Object.assign(this, { plan, name, schema, discs, base, value, model, prefix });
+  constructor({ name, schema, discs, base, value, model, prefix }) {
+    Object.assign(this, { name, schema, discs, base, value, model, prefix });
     this.deps = new Set();   // declarations its body refers to
     this.children = [];      // its discriminators
     this.warnings = [];
@@ -113,7 +113,7 @@ class Plan {
   model(name, schema) {
     const discs = S.rootDiscriminators(schema);
     const key = this.keyOf(schema, discs);
-    const decl = new Decl(this, { name: this.unique(name), schema, discs, base: null, value: null, model: name,
+    const decl = new Decl({ name: this.unique(name), schema, discs, base: null, value: null, model: name,
       prefix: '' });
     if (!this.byKey.has(key))
       this.byKey.set(key, decl);
@@ -177,7 +177,7 @@ class Plan {
     const key = this.keyOf(schema, discs);
     if (this.byKey.has(key))
       return this.byKey.get(key);
-    const decl = new Decl(this, { name: this.unique(name), schema, discs, base: null, value: null, model, prefix });
+    const decl = new Decl({ name: this.unique(name), schema, discs, base: null, value: null, model, prefix });
     this.byKey.set(key, decl);
     this.renderWithChildren(decl);
     return decl;
@@ -189,7 +189,7 @@ class Plan {
     decl.rendered = true;
     this.render(decl);
     for (const d of decl.discs) {
-      const child = new Decl(this, { name: this.unique(d.name), schema: d.schema, discs: [], base: decl,
+      const child = new Decl({ name: this.unique(d.name), schema: d.schema, discs: [], base: decl,
         value: d.value, model: decl.prefix ? decl.model : d.name, prefix: decl.prefix });
       decl.children.push(child);
       this.render(child);
@@ -305,4 +305,4 @@ function timestamps(decl, t) {
   return pairs.length ? obj(pairs) : true;
 }
 
-module.exports = { Plan, nameFromPath, singular, TYPE, isObj };
+module.exports = { Plan };

@@ -150,7 +150,8 @@ function embeddedDiscriminators(st) {
 // `post`); Mongoose's own hooks carry a `built-in-middleware` symbol.
 function validateHooks(schema) {
   const hooks = schema.s && schema.s.hooks;
-  const builtin = fn => Object.getOwnPropertySymbols(fn || {}).some(sym => sym.description === 'mongoose:built-in-middleware');
+  const builtin = fn => Object.getOwnPropertySymbols(fn || {})
+    .some(sym => sym.description === 'mongoose:built-in-middleware');
   let n = 0;
   for (const list of [hooks && hooks._pres, hooks && hooks._posts]) {
     const entries = list instanceof Map ? list.get('validate') || [] : [];

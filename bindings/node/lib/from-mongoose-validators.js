@@ -15,8 +15,11 @@ const OPTION = {
 const isAsync = fn => typeof fn === 'function' &&
   (fn.constructor && fn.constructor.name === 'AsyncFunction');
 
+// A validator's own name, not the one an anonymous function takes from the
+// key it is written under.
 function fnName(fn) {
-  return typeof fn === 'function' && fn.name && fn.name !== 'validator' && fn.name !== 'validate' ? ` \`${fn.name}\`` : '';
+  const named = typeof fn === 'function' && fn.name && fn.name !== 'validator' && fn.name !== 'validate';
+  return named ? ` \`${fn.name}\`` : '';
 }
 
 // The message Mongoose would give this validator had the user written none:
@@ -109,7 +112,11 @@ function enumValues(ctx, st, v) {
 }
 
 // A Date bound in a form the compiler reads: an ISO-8601 string,
-// milliseconds or Date.now.
+// milliseconds or Date.now. A string is kept when JavaScript and the
+// compiler read it alike (a date alone, or a time with its zone); any other
+// is read the way Mongoose casts it (new Date: local time) and written in UTC.
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
 function dateBound(ctx, b, what) {
   if (typeof b === 'function') {
     if (b === Date.now || b.name === 'now')
@@ -119,7 +126,7 @@ function dateBound(ctx, b, what) {
   }
   if (typeof b === 'number' && Number.isFinite(b))
     return b;
-  if (typeof b === 'string' && /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?$/.test(b))
+  if (typeof b === 'string' && ISO_DATE.test(b))
     return b;
   const d = b instanceof Date ? b : new Date(b);
   if (!isNaN(d.valueOf()))

@@ -118,14 +118,15 @@ setInterval(() => {}, 1000); // a pool or a timer the module leaves running
   assertCompiles(r.stdout);
 });
 
-test('an ES module exporting a model and a NestJS-style `…Schema`', { skip: noCli }, () => {
+test('an ES module: an exported model, a NestJS-style `…Schema`, a model only registered', { skip: noCli }, () => {
   const file = writeModule('models.mjs', `import mongoose from ${JSON.stringify(ourMongoose)};
 export const PriceSchema = new mongoose.Schema({ amount: { type: Number, min: 0 }, currency: String }, { _id: false });
 export const Item = mongoose.model('Item', new mongoose.Schema({ name: String, price: PriceSchema }));
+mongoose.model('Stock', new mongoose.Schema({ item: mongoose.Schema.Types.ObjectId, count: { type: Number, min: 0 } }));
 `);
   const r = runImport([file]);
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(declared(r.stdout), ['Price', 'Item']);
+  assert.deepEqual(declared(r.stdout), ['Price', 'Item', 'Stock']);
   assert.match(r.stdout, /^schema Item \{\n {2}name: String,\n {2}price: Price,\n\}$/m);
   assertCompiles(r.stdout);
 });

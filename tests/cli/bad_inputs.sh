@@ -12,10 +12,11 @@
 # differs. With --update it writes the real results into the catalogue
 # instead, for a reviewed change of messages. IDs restrict the run.
 #
-# Entries run with `bsonguard` on PATH. As root, the binary runs without
-# CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (setpriv), so file modes apply
-# and the `chmod 000` entries test what a normal user sees. An entry marked
-# `<!-- skip-unless: mode-bits -->` is skipped where that is not possible.
+# Entries run with `bsonguard` on PATH, a few at a time. As root, they run
+# without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (setpriv), so file modes
+# apply and the `chmod 000` entries test what a normal user sees. An entry
+# marked `<!-- skip-unless: mode-bits -->` is skipped where that is not
+# possible.
 
 set -u
 
@@ -50,7 +51,7 @@ ln -s "$BG" "$T/bin/bsonguard"
 WRAP=()
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null &&
     setpriv --bounding-set -dac_override,-dac_read_search true 2>/dev/null; then
-    WRAP=(setpriv --bounding-set -dac_override,-dac_read_search)
+    WRAP=(setpriv --bounding-set "-dac_override,-dac_read_search")
 fi
 
 # Does `chmod 000` keep an entry from reading a file?
@@ -111,6 +112,8 @@ show() {
     local text
     slurp text "$2"
     if [ -n "$text" ]; then
+        # (the backquotes are a Markdown fence, not a command: SC2016)
+        # shellcheck disable=SC2016
         printf '\n%s:\n\n```text\n%s\n```\n' "$1" "$text"
     else
         printf '\n%s: nothing.\n' "$1"
@@ -150,8 +153,11 @@ split_doc
 [ -s "$T/fixtures.sh" ] || { echo "Bail out! no sh block under ## Fixtures in $DOC"; exit 1; }
 FIXTURES=$(<"$T/fixtures.sh")
 
-n=0
-failed=0
+# Decide about each entry, and run the runnable ones a few at a time (a
+# sanitizer build pays a startup cost on every run).
+JOBS=$(($(nproc 2>/dev/null || echo 1) + 1))
+CASES=() DESCS=() VERDICTS=()
+running=0
 seen=" "
 for c in "$T"/cases/*.id; do
     c=${c%.id}
@@ -160,37 +166,61 @@ for c in "$T"/cases/*.id; do
     if [ "$ONLY" != "  " ] && [[ $ONLY != *" $id "* ]]; then
         continue
     fi
-    n=$((n + 1))
-    desc="$id: $title"
     why=""
     [[ $seen == *" $id "* ]] && why="the id $id is used twice"
     seen="$seen$id "
     [ -f "$c.problem" ] && read -r why <"$c.problem"
     [ -f "$c.script" ] || why="no sh block"
     [ -f "$c.region" ] || why="no <!-- result --> region"
+    reason=""
     if [ -z "$why" ] && [ -f "$c.skip" ]; then
         read -r cond <"$c.skip"
         reason=$(skip_reason "$cond")
-        if [ -n "$reason" ]; then
-            echo "ok $n - $desc # SKIP $reason"
-            continue
-        fi
     fi
+    CASES+=("$c")
+    DESCS+=("$id: $title")
     if [ -n "$why" ]; then
-        failed=$((failed + 1))
-        echo "not ok $n - $desc"
-        echo "#   the entry is malformed: $why"
-        continue
-    fi
-    run_case "$c"
-    if $UPDATE || [ "$(<"$c.region")" = "$(<"$c.actual")" ]; then
-        echo "ok $n - $desc"
+        VERDICTS+=("malformed: $why")
+    elif [ -n "$reason" ]; then
+        VERDICTS+=("skip: $reason")
     else
+        VERDICTS+=(run)
+        if [ "$running" -ge "$JOBS" ]; then
+            wait -n
+            running=$((running - 1))
+        fi
+        run_case "$c" &
+        running=$((running + 1))
+    fi
+done
+wait
+
+# Report in catalogue order.
+n=0
+failed=0
+for i in "${!CASES[@]}"; do
+    c=${CASES[i]} desc=${DESCS[i]} verdict=${VERDICTS[i]}
+    n=$((n + 1))
+    case $verdict in
+    skip:*)
+        echo "ok $n - $desc # SKIP ${verdict#skip: }"
+        ;;
+    malformed:*)
         failed=$((failed + 1))
         echo "not ok $n - $desc"
-        echo "#   the catalogue says (-) and bsonguard did (+):"
-        diff -u "$c.region" "$c.actual" | tail -n +3 | sed 's/^/#   /' | head -n 60
-    fi
+        echo "#   the entry is $verdict"
+        ;;
+    *)
+        if $UPDATE || [ "$(<"$c.region")" = "$(<"$c.actual")" ]; then
+            echo "ok $n - $desc"
+        else
+            failed=$((failed + 1))
+            echo "not ok $n - $desc"
+            echo "#   the catalogue says (-) and bsonguard did (+):"
+            diff -u "$c.region" "$c.actual" | tail -n +3 | sed 's/^/#   /' | head -n 60
+        fi
+        ;;
+    esac
 done
 
 # --update: put each entry's actual result in its region.

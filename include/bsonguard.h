@@ -75,6 +75,7 @@ BSG_API const char *bsg_version(void);
     X(MAXLENGTH, "maxlength")                                                  \
     X(REGEXP, "regexp")                                                        \
     X(USER_DEFINED, "user defined")                                            \
+    X(ALLOW_NULL, "allowNull")                                                 \
     X(UNKNOWN, "unknown")                                                      \
     X(KEY, "key")                                                              \
     X(SERVER, "server")                                                        \

@@ -382,7 +382,8 @@ static void resolve_aliases(bsg__compiler *c)
         const bsg__node *t = &c->s->nodes[c->aliases[i + 1]];
         bsg__node keep = *alias;
         *alias = *t;
-        alias->flags = (uint8_t)((t->flags & ~BSG__F_REQUIRED) | (keep.flags & BSG__F_REQUIRED));
+        const uint8_t own = BSG__F_REQUIRED | BSG__F_NO_NULL; /* the use site's options */
+        alias->flags = (uint8_t)((t->flags & ~own) | (keep.flags & own));
         alias->checks = keep.checks;
         alias->nchecks = keep.nchecks;
         alias->req_msg = keep.req_msg;
@@ -861,10 +862,10 @@ static void inherit_base_options(bsg__compiler *c)
 static uint32_t fast_mask(const bsg__node *n)
 {
     uint32_t m = 0;
-    bool required = n->flags & BSG__F_REQUIRED;
+    bool required = n->flags & (BSG__F_REQUIRED | BSG__F_NO_NULL); /* null is checked */
     switch ((bsg__type)n->type) {
     case BSG__T_STRING:
-        m = n->nchecks || required ? 0 : BSG__M(BSG__BSON_STRING);
+        m = n->nchecks || (n->flags & BSG__F_REQUIRED) ? 0 : BSG__M(BSG__BSON_STRING);
         break;
     case BSG__T_NUMBER: /* a double may be NaN: not fast (a Date's range is checked inline) */
         m = n->nchecks ? 0 : BSG__M(BSG__BSON_INT32) | BSG__M(BSG__BSON_INT64);

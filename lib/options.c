@@ -731,6 +731,18 @@ static bool ignored_on_array(opt_state *st, const bsg__ast_member *m)
     return false;
 }
 
+/* `allowNull: false`: null fails (kind `allowNull`); a missing path does not. */
+static void opt_allow_null(opt_state *st, const bsg__ast_member *m)
+{
+    if (m->value->kind != BSG__AST_BOOL) {
+        bsg__cerror(st->c, m->value->offset, "bad-option", "`allowNull` takes true or false, not %s",
+                    bsg__ast_describe(m->value));
+        return;
+    }
+    if (!m->value->u.boolean)
+        node_at(st, st->node)->flags |= BSG__F_NO_NULL;
+}
+
 static void dispatch(opt_state *st, const bsg__ast_member *m, const bsg__ast_node *type_val)
 {
     const char *k = m->key;
@@ -751,6 +763,8 @@ static void dispatch(opt_state *st, const bsg__ast_member *m, const bsg__ast_nod
         opt_validate(st, m);
     else if (strcmp(k, "of") == 0)
         opt_of(st, m, type_val);
+    else if (strcmp(k, "allowNull") == 0)
+        opt_allow_null(st, m);
     else if (strcmp(k, "default") == 0)
         st->default_def = m->value;
     else if (strcmp(k, "get") == 0 || strcmp(k, "set") == 0 || strcmp(k, "transform") == 0)
@@ -840,6 +854,12 @@ void bsg__apply_options(bsg__compiler *c, const bsg__ctx *ctx, uint32_t node,
     }
     if (!c->failed)
         lint_defaults(&st);
+    const bsg__ast_node *allow_null = bsg__ast_get(def, "allowNull");
+    if (!c->failed && allow_null && (c->s->nodes[node].flags & BSG__F_REQUIRED)) {
+        bsg__cerror(c, allow_null->offset, "bad-option",
+                    "`allowNull` cannot be combined with `required: true` on `%s`", path);
+        bsg__chint(c, "Mongoose throws on this schema; `required` already rejects null");
+    }
     uint32_t elem_target = st.target;
     commit(&st, node, &st.own);
     commit(&st, elem_target, &st.elem);

@@ -17,6 +17,7 @@
 enum {
     BSG__F_REQUIRED = 1u << 0,      /* `required: true` */
     BSG__F_HAS_REQUIRED = 1u << 1,  /* objects: some field must be reported when missing */
+    BSG__F_NO_NULL = 1u << 2,       /* `allowNull: false` */
     BSG__F_IMPLICIT_ELEM = 1u << 4, /* Array or Map whose Mixed element nobody declared */
 };
 

@@ -548,6 +548,9 @@ static void check_value(vstate *v, uint32_t node, const elem *e)
     if (e->type == 0x0A) {
         if (n->flags & BSG__F_REQUIRED)
             required_error(v, n, e);
+        else if (n->flags & BSG__F_NO_NULL)
+            bsg__report(v, BSG_KIND_ALLOW_NULL, e, v->s->pool + n->label,
+                        "Path `{PATH}` does not allow null values.", NULL);
         else if (n->type == BSG__T_NESTED)
             report_missing(v, n);
         return;

@@ -250,6 +250,7 @@ static const struct {
     {BSG_KIND_MAXLENGTH, "maxlength"},
     {BSG_KIND_REGEXP, "regexp"},
     {BSG_KIND_USER_DEFINED, "user defined"},
+    {BSG_KIND_ALLOW_NULL, "allowNull"},
     {BSG_KIND_UNKNOWN, "unknown"},
     {BSG_KIND_KEY, "key"},
     {BSG_KIND_SERVER, "server"},
@@ -263,7 +264,7 @@ static const struct {
 
 START_TEST(kind_names)
 {
-    ck_assert_int_eq(BSG_KIND_COUNT, 15); /* every kind has a row above */
+    ck_assert_int_eq(BSG_KIND_COUNT, 16); /* every kind has a row above */
     const char *name = bsg_kind_name(kind_rows[_i].kind);
     ck_assert_ptr_nonnull(name);
     ck_assert_str_eq(name, kind_rows[_i].name);

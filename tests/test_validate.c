@@ -299,6 +299,21 @@ static const vcase null_cases[] = {
      "{\"s\": null}", "", 0},
     {"schema T { n: { type: Number, min: 5 } }", NULL, "{\"n\": null}", "", 0},
     {"schema T { v: String }", NULL, "{\"v\": {\"$undefined\": true}}", "v type", 0},
+    /* allowNull: false rejects null (kind allowNull), not a missing path, on
+       every kind of path; checked against Mongoose 9 */
+    {"schema T { n: { type: String, allowNull: false } }", NULL, "{\"n\": null}",
+     "n allowNull", 0},
+    {"schema T { n: { type: String, allowNull: false } }", NULL, "{}", "", 0},
+    {"schema T { n: { type: Number, allowNull: true, min: 3 } }", NULL, "{\"n\": null}", "", 0},
+    {"schema T { n: { type: Number, allowNull: false, min: 3 } }", NULL, "{\"n\": 1}", "n min", 0},
+    {"schema T { a: { type: Schema.Types.Mixed, allowNull: false } }", NULL, "{\"a\": null}",
+     "a allowNull", 0},
+    {"schema T { a: { type: [String], allowNull: false } }", NULL, "{\"a\": null}",
+     "a allowNull", 0},
+    {"schema T { a: [{ type: String, allowNull: false }] }", NULL, "{\"a\": [\"x\", null]}",
+     "a.1 allowNull", 0},
+    {"schema Tag { l: String }\nschema T { t: { type: Tag, allowNull: false }, u: Tag }", "T",
+     "{\"t\": null, \"u\": null}", "t allowNull", 0},
 };
 
 START_TEST(null_and_undefined) { run_vcase(&null_cases[_i], _i); }

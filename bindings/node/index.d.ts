@@ -11,7 +11,7 @@ export const kinds: readonly Kind[];
 
 export type Kind =
   | 'required' | 'type' | 'enum' | 'min' | 'max' | 'minlength' | 'maxlength'
-  | 'regexp' | 'user defined' | 'unknown' | 'key' | 'server' | 'limit' | 'malformed';
+  | 'regexp' | 'user defined' | 'allowNull' | 'unknown' | 'key' | 'server' | 'limit' | 'malformed';
 
 /* Compile */
 

@@ -81,6 +81,8 @@ run_tests() {
     echo "== clang build, -Dwerror=true"
     CC=clang configure build-clang -Dwerror=true
     meson test -C build-clang --print-errorlogs --suite c
+    echo "== libFuzzer: every harness for 40 s (docs/fuzzing.md)"
+    bash tools/fuzz.sh ci
 }
 
 bench() {

@@ -82,7 +82,7 @@ static uint64_t pick_int(bm_rng *r, int bytes_)
     };
     uint64_t v = bm_one_in(r, 3) ? bm_next(r) : interesting[bm_below(r, COUNT(interesting))];
     if (bytes_ == 4 && bm_one_in(r, 4))
-        v = (uint64_t)-(int64_t)v;
+        v = 0 - v; /* negative int32 values */
     return v;
 }
 
@@ -645,7 +645,8 @@ size_t bm_mutate(uint8_t *data, size_t size, size_t max, bool stream, uint64_t s
         bt_buf_free(&b);
         return raw(data, size, max, raw_ctx);
     }
-    memcpy(data, b.p, b.len);
+    if (b.len)
+        memcpy(data, b.p, b.len);
     size = b.len;
     bt_buf_free(&b);
     return size;

@@ -43,6 +43,8 @@ typedef struct ref_walk {
     wf_verdict v;
 } ref_walk;
 
+static bool fail(ref_walk *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static bool fail(ref_walk *r, const char *fmt, ...)
 {
     va_list ap;

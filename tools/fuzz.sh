@@ -35,8 +35,8 @@ build() {
         CC=clang meson setup "$BUILD" -Dfuzzing=true -Db_sanitize=address,undefined \
             -Db_lundef=false -Dbench=false -Dtools=false -Dtests=disabled >/dev/null
     fi
-    local targets=()
-    for h in "${HARNESSES[@]}"; do targets+=("tests/fuzz/fuzz_$h"); done
+    local targets=() name
+    for name in "${HARNESSES[@]}"; do targets+=("tests/fuzz/fuzz_$name"); done
     ninja -C "$BUILD" "${targets[@]}" >/dev/null
 }
 
@@ -98,7 +98,7 @@ replay() {
 }
 
 run_all() {
-    local secs=${1:-40} failed=0 total=0
+    local secs=${1:-40} failed=0 total=0 h
     build
     replay "${HARNESSES[@]}" || exit 1
     echo "== fuzzing every harness for ${secs}s each"

@@ -53,7 +53,13 @@ function mongooseVerdict(Model, bytes) {
   }
   const err = doc.validateSync();
   for (const [key, e] of Object.entries(err ? err.errors : {})) {
-    if (e.name === 'CastError') {
+    if (e.name === 'StrictModeError') {
+      // An unknown field in a Map's subdocument value under strict: 'throw':
+      // keyed by the map value, `path` relative to it. Mongoose gave up on
+      // that value at its first unknown field, as for a CastError.
+      errors.push({ path: key, kind: 'unknown', cast: 'Map value', strict: `${key}.${e.path}`, name: e.name,
+        message: e.message });
+    } else if (e.name === 'CastError') {
       const strict = e.reason && e.reason.name === 'StrictModeError' ? e.reason.path : undefined;
       errors.push({ path: key, kind: 'type', cast: e.kind, strict, reason: e.reason && e.reason.message,
         name: e.name, message: e.message });

@@ -149,6 +149,7 @@ class Planner {
     this.rng = rng;
     this.decls = [];
     this.count = 0;
+    this.nested = 0; // depth of nested paths in the schema being planned
   }
 
   fields(depth, taken = []) {
@@ -166,7 +167,12 @@ class Planner {
     switch (kind) {
     case 'scalar': return scalar(rng, rng.pick(SCALARS));
     case 'mixed': return mixed(rng);
-    case 'nested': return { kind: 'nested', fields: this.fields(depth + 1) };
+    case 'nested': {
+      this.nested++;
+      const fields = this.fields(depth + 1);
+      this.nested--;
+      return { kind: 'nested', fields };
+    }
     case 'subdoc': return this.subdoc(depth, rng.chance(0.25));
     case 'array': return this.array(depth);
     case 'map': return this.map(depth);
@@ -176,10 +182,13 @@ class Planner {
 
   subdoc(depth, required) {
     const node = { kind: 'subdoc' };
+    const nested = this.nested; // a subdocument is a schema of its own
+    this.nested = 0;
     if (this.rng.chance(0.4))
       node.ref = this.declare(depth + 1);
     else
       node.fields = this.fields(depth + 1);
+    this.nested = nested;
     if (required)
       node.required = {};
     return node;
@@ -204,7 +213,10 @@ class Planner {
 
   map(depth) {
     const rng = this.rng;
-    const of = rng.weighted([[6, 'scalar'], [1, 'mixed'], [1, 'array'], [2, 'subdoc'], [1, 'none']]);
+    // validateSync() throws a TypeError ("val.keys is not a function") for
+    // a Map of arrays declared in a nested path whenever the nested path is
+    // there and the map is not: a Mongoose bug, so none are declared there.
+    const of = rng.weighted([[6, 'scalar'], [1, 'mixed'], [this.nested ? 0 : 1, 'array'], [2, 'subdoc'], [1, 'none']]);
     const node = { kind: 'map' };
     if (of === 'scalar')
       node.of = scalar(rng, rng.pick(SCALARS), { element: true });
@@ -240,6 +252,13 @@ class Planner {
 
   discriminate(base, depth) {
     const rng = this.rng;
+    // In a discriminator child, Mongoose does not validate the values of
+    // the Maps the base declares (directly or in its nested paths):
+    // `{ sc: { type: Map, of: { type: Number, min: 0 } } }` lets `sc.k: -1`
+    // pass once `__t` selects a child. A Mongoose bug
+    // (docs/mongoose-differences.md): such bases get no children.
+    if (mapsInSchema(base.fields))
+      return;
     if (rng.chance(0.3))
       base.options.discriminatorKey = rng.pick(['kind', 'type_']);
     base.children = [];
@@ -253,6 +272,10 @@ class Planner {
       this.decls.push(child);
     }
   }
+}
+
+function mapsInSchema(fields) {
+  return fields.some(([, n]) => n.kind === 'map' || (n.kind === 'nested' && mapsInSchema(n.fields)));
 }
 
 /** A schema plan: declared schemas (the model is decls[0]). */

@@ -54,7 +54,8 @@ function runSchema(bsonguard, seed, s, docs) {
         c.mongoose = mongooseVerdict(mongooseSide.Model, c.bytes);
         c.result = compare(c.bsg, c.mongoose, c.expect);
       } catch (e) {
-        c.result = { ok: false, problems: [`Mongoose threw: ${e.stack}`], bsonguard: [], mongoose: [], messages: [] };
+        c.result = { ok: false, problems: [`Mongoose threw: ${e.stack}`], bsonguard: [], mongoose: [], messages: [],
+          known: [] };
       }
     }
     return { plan, text, cases, mongooseSide };

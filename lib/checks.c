@@ -5,6 +5,7 @@
  */
 #include "validator.h"
 
+#include <stdio.h>
 #include <time.h>
 
 /* Length in UTF-16 code units, as JavaScript's String#length counts. */
@@ -42,7 +43,20 @@ static inline double as_number(const elem *e)
 }
 
 
-static bool check_regex(vstate *v, const bsg__check *ck, const elem *e, bool *limit)
+/* Why PCRE2 gave up on a match, for the `limit` message; NULL if it did not. */
+static const char *gave_up(int rc)
+{
+    switch (rc) {
+    case PCRE2_ERROR_MATCHLIMIT: return "match limit reached";
+    case PCRE2_ERROR_DEPTHLIMIT: return "depth limit reached";
+    case PCRE2_ERROR_HEAPLIMIT: return "heap limit reached";
+    case PCRE2_ERROR_JIT_STACKLIMIT: return "JIT stack exhausted";
+    case PCRE2_ERROR_NOMEMORY: return "out of memory";
+    default: return NULL;
+    }
+}
+
+static bool check_regex(vstate *v, const bsg__check *ck, const elem *e, const char **limit)
 {
     uint32_t n = rd32(e->val) - 1;
     if (n == 0)
@@ -58,8 +72,7 @@ static bool check_regex(vstate *v, const bsg__check *ck, const elem *e, bool *li
     if (rc == PCRE2_ERROR_JIT_BADOPTION)
         rc = pcre2_match(re, e->val + 4, n, 0, PCRE2_NO_UTF_CHECK, r->match_data,
                          v->s->match_ctx);
-    *limit = rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-             rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
+    *limit = gave_up(rc);
     return rc >= 0;
 }
 
@@ -104,7 +117,7 @@ static bool enum_has(const vstate *v, const bsg__check *ck, const elem *e)
 /* Whether a value passes one validator. `len` receives a string's UTF-16
    length when it had to be counted, `limit` whether a regex gave up. */
 static inline bool check_passes(vstate *v, const bsg__check *ck, const elem *e, double d,
-                                uint32_t *len, bool *limit, char *umsg, size_t cap)
+                                uint32_t *len, const char **limit, char *umsg, size_t cap)
 {
     switch ((bsg__check_kind)ck->kind) {
     case BSG__C_ENUM_STR:
@@ -139,7 +152,7 @@ static inline bool check_passes(vstate *v, const bsg__check *ck, const elem *e, 
 /* Report the validator that failed, with Mongoose's default message unless
    the schema gave one. */
 static void check_failed(vstate *v, const bsg__node *n, const bsg__check *ck,
-                         const elem *e, uint32_t len, bool limit, const char *umsg)
+                         const elem *e, uint32_t len, const char *limit, const char *umsg)
 {
     const bsg_schema *s = v->s;
     const char *expected = s->pool + n->label;
@@ -193,8 +206,9 @@ static void check_failed(vstate *v, const bsg__node *n, const bsg__check *ck,
         break;
     }
     if (limit) {
-        bsg__report(v, BSG_KIND_LIMIT, e, expected,
-               "Path `{PATH}`: the regular expression gave up (match limit reached)", &a);
+        char msg[120];
+        snprintf(msg, sizeof msg, "Path `{PATH}`: the regular expression gave up (%s)", limit);
+        bsg__report(v, BSG_KIND_LIMIT, e, expected, msg, &a);
         return;
     }
     const char *msg = umsg && umsg[0] ? umsg : bsg__custom_or(s, ck->msg, dflt);
@@ -208,7 +222,7 @@ void bsg__run_checks(vstate *v, const bsg__node *n, const elem *e)
     const double d = as_number(e);
     for (uint32_t i = 0; i < n->nchecks; i++) {
         uint32_t len = 0;
-        bool limit = false;
+        const char *limit = NULL;
         char umsg[256];
         umsg[0] = '\0';
         if (!check_passes(v, &checks[i], e, d, &len, &limit, umsg, sizeof umsg)) {

@@ -175,7 +175,8 @@ static bool enter(parser *p, nest *saved)
     uint32_t cap = p->src->max_depth ? p->src->max_depth : BSG__MAX_SOURCE_DEPTH;
     if (p->depth >= cap) {
         bsg__diag_at(p->diag, p->src, p->tok.offset, "limit",
-                     "nesting is deeper than %u levels of objects and arrays", cap);
+                     "nesting is deeper than %u level%s of objects and arrays", cap,
+                     cap == 1 ? "" : "s");
         return false;
     }
     p->depth++;

@@ -19,8 +19,10 @@ static void check_value(vstate *v, uint32_t node, const elem *e);
 /* The byte length of a value of `type` at p, with `avail` bytes left before
    the enclosing terminator; 0 with *bad set when it does not fit or is
    malformed. Strings are UTF-8 checked here, so every walk gets it. */
-static uint32_t value_length_slow(vstate *v, uint8_t type, const uint8_t *p, uint32_t avail)
+static uint32_t value_length_slow(vstate *v, const uint8_t *type_at, const uint8_t *p,
+                                  uint32_t avail)
 {
+    uint8_t type = *type_at;
     uint32_t n;
     switch (type) {
     case 0x01: case 0x09: case 0x11: case 0x12: n = 8; break;
@@ -36,7 +38,8 @@ static uint32_t value_length_slow(vstate *v, uint8_t type, const uint8_t *p, uin
     case 0x02: case 0x0D: case 0x0E:
         if (avail < 5) goto short_;
         n = rd32(p);
-        if (n < 1 || n > avail - 4) goto bad_len;
+        if (n < 1) { bsg__malformed(v, p, "string length is 0; it must count the string's NUL"); return UINT32_MAX; }
+        if (n > avail - 4) goto bad_len;
         if (p[4 + n - 1] != 0) { bsg__malformed(v, p, "string is not NUL-terminated"); return UINT32_MAX; }
         if (!utf8_valid(p + 4, n - 1)) { bsg__malformed(v, p, "string is not valid UTF-8"); return UINT32_MAX; }
         n += 4;
@@ -94,9 +97,12 @@ static uint32_t value_length_slow(vstate *v, uint8_t type, const uint8_t *p, uin
         }
         break;
     }
-    default:
-        bsg__malformed(v, p - 1, "unknown element type");
+    default: {
+        char what[64];
+        snprintf(what, sizeof what, "unknown element type 0x%02X", type);
+        bsg__malformed(v, type_at, what);
         return UINT32_MAX;
+    }
     }
     if (n > avail)
         goto short_;
@@ -120,8 +126,9 @@ static const uint8_t fixed_size[32] = {
 
 /* The common cases inline: fixed-width values and ASCII-checked strings. */
 static inline __attribute__((always_inline)) uint32_t
-value_length(vstate *v, uint8_t type, const uint8_t *p, uint32_t avail)
+value_length(vstate *v, const uint8_t *type_at, const uint8_t *p, uint32_t avail)
 {
+    const uint8_t type = *type_at;
     uint32_t n = type < 32 ? fixed_size[type] : 0xFF;
     if (n != 0xFF) {
         if (n > avail) {
@@ -146,7 +153,7 @@ value_length(vstate *v, uint8_t type, const uint8_t *p, uint32_t avail)
                 return n + 4;
         }
     }
-    return value_length_slow(v, type, p, avail);
+    return value_length_slow(v, type_at, p, avail);
 }
 
 /* Read the element at *pp (before `end`, the terminator). Returns false at
@@ -207,7 +214,7 @@ next_elem(vstate *v, const uint8_t **pp, const uint8_t *end, elem *e)
     e->head = bsg__key_head(p, e->klen);
 found:
     p = nul + 1;
-    uint32_t n = value_length(v, e->type, p, (uint32_t)(end - p));
+    uint32_t n = value_length(v, e->key - 1, p, (uint32_t)(end - p));
     if (n == UINT32_MAX)
         return false;
     e->val = p;
@@ -223,7 +230,7 @@ read_known_key(vstate *v, const uint8_t **pp, const uint8_t *end, uint32_t klen,
                elem *c)
 {
     const uint8_t *p = *pp, *q = p + 2 + klen;
-    uint32_t size = value_length(v, *p, q, (uint32_t)(end - q));
+    uint32_t size = value_length(v, p, q, (uint32_t)(end - q));
     if (size == UINT32_MAX)
         return false;
     c->type = *p;
@@ -255,7 +262,7 @@ static bool may_descend(vstate *v, const elem *e)
     snprintf(msg, sizeof msg,
              v->depth_kind == BSG_KIND_SERVER
                  ? "Path `{PATH}` nests deeper than %u levels: MongoDB rejects the document"
-                 : "Path `{PATH}` nests deeper than the configured %u levels",
+                 : "Path `{PATH}` nests deeper than the configured depth limit (%u)",
              v->max_depth);
     bsg__report(v, v->depth_kind, e, "", msg, &a);
     return false;
@@ -405,7 +412,7 @@ static void walk_array(vstate *v, const bsg__node *n, const elem *e)
             /* The key is the index written out, as arrays normally are. */
             const uint8_t *q = p + 2 + klen;
             if (*p < 32 && (fast & (UINT32_C(1) << *p))) {
-                uint32_t size = value_length(v, *p, q, (uint32_t)(end - q));
+                uint32_t size = value_length(v, p, q, (uint32_t)(end - q));
                 if (size == UINT32_MAX)
                     break;
                 if (*p != 0x09 || date_in_range(&(elem){.val = q})) {
@@ -662,7 +669,8 @@ static uint32_t discriminate(vstate *v, uint32_t node, const elem *e)
     const uint8_t *p = e->val + 4, *end = e->val + e->vlen - 1;
     /* A quiet pre-scan: framing errors are reported by the real walk. */
     while (p < end) {
-        uint8_t type = *p++;
+        const uint8_t *type_at = p++;
+        uint8_t type = *type_at;
         const uint8_t *nul = memchr(p, 0, (size_t)(end - p));
         if (!type || !nul)
             return node;
@@ -670,7 +678,7 @@ static uint32_t discriminate(vstate *v, uint32_t node, const elem *e)
         p = nul + 1;
         bool was_stopped = v->stop;
         v->stop = true; /* bsg__malformed() is then silent */
-        uint32_t n = value_length(v, type, p, (uint32_t)(end - p));
+        uint32_t n = value_length(v, type_at, p, (uint32_t)(end - p));
         v->stop = was_stopped;
         if (n == UINT32_MAX)
             return node;
@@ -745,7 +753,7 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
             if (!wide && *p < 32 && (f->fast & (UINT32_C(1) << *p)) && !(seen0 & bit) &&
                 !(top && f->head == ID_HEAD)) {
                 /* ...and its value needs no more than its framing: done. */
-                uint32_t size = value_length(v, *p, q, (uint32_t)(end - q));
+                uint32_t size = value_length(v, p, q, (uint32_t)(end - q));
                 if (size == UINT32_MAX)
                     break;
                 if (*p != 0x09 || date_in_range(&(elem){.val = q})) {

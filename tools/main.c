@@ -215,8 +215,11 @@ static bool allowed_flag(const char *allowed, const char *name)
     return false;
 }
 
-/* Split argv[*i] into a flag; RUN, or EXIT_TROUBLE after a usage message. */
-static int read_flag(int argc, char **argv, int *i, const char *allowed, flag *f)
+/* Split argv[*i] into a flag; RUN, or EXIT_TROUBLE after a usage message.
+   `seen` collects the names given so far: a flag given twice is an error
+   (which one was meant?). */
+static int read_flag(int argc, char **argv, int *i, const char *allowed, flag *f, char *seen,
+                     size_t seen_cap)
 {
     const char *arg = argv[*i] + 2, *eq = strchr(arg, '=');
     size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
@@ -227,6 +230,12 @@ static int read_flag(int argc, char **argv, int *i, const char *allowed, flag *f
         cli_usage_error("unknown option '--%.*s'", (int)n, arg);
         return EXIT_TROUBLE;
     }
+    if (allowed_flag(seen, f->name)) {
+        cli_usage_error("option '--%s' is given twice", f->name);
+        return EXIT_TROUBLE;
+    }
+    size_t used = strlen(seen);
+    snprintf(seen + used, seen_cap - used, " %s", f->name);
     f->value = eq ? eq + 1 : *i + 1 < argc ? argv[++*i] : NULL;
     if (!f->value || !*f->value) {
         cli_usage_error("option '--%s' needs a value", f->name);
@@ -247,7 +256,7 @@ static int apply_limit(const flag *f, bsg_options *validate, bsg_compile_options
     const limit_flag *l = find_limit(f->name);
     uint32_t n;
     if (!parse_count(f->value, &n))
-        return bad_value(f, "a non-negative integer");
+        return bad_value(f, "an integer from 0 to 4294967295");
     char *base = l->compile ? (char *)compile : (char *)validate;
     memcpy(base + l->offset, &n, sizeof n);
     return RUN;
@@ -288,6 +297,7 @@ static int parse_check(int argc, char **argv, check_opts *o)
 {
     bool only_data = false;
     flag f;
+    char seen[sizeof CHECK_FLAGS + 16] = "";
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         int st = RUN;
@@ -299,7 +309,7 @@ static int parse_check(int argc, char **argv, check_opts *o)
             return print_help(true, false), EXIT_ALL_VALID;
         else if (a[1] != '-')
             return cli_usage_error("unknown option '%s'", a), EXIT_TROUBLE;
-        else if ((st = read_flag(argc, argv, &i, CHECK_FLAGS, &f)) == RUN)
+        else if ((st = read_flag(argc, argv, &i, CHECK_FLAGS, &f, seen, sizeof seen)) == RUN)
             st = apply_check_flag(o, &f);
         if (st != RUN)
             return st;
@@ -312,6 +322,7 @@ static int parse_check(int argc, char **argv, check_opts *o)
 static int parse_lint(int argc, char **argv, lint_opts *o)
 {
     flag f;
+    char seen[sizeof LINT_FLAGS + 16] = "";
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (is_help(a))
@@ -322,7 +333,7 @@ static int parse_lint(int argc, char **argv, lint_opts *o)
             o->file = a;
         else if (a[1] != '-')
             return cli_usage_error("unknown option '%s'", a), EXIT_TROUBLE;
-        else if (read_flag(argc, argv, &i, LINT_FLAGS, &f) != RUN)
+        else if (read_flag(argc, argv, &i, LINT_FLAGS, &f, seen, sizeof seen) != RUN)
             return EXIT_TROUBLE;
         else if (find_limit(f.name) && apply_limit(&f, NULL, &o->compile) != RUN)
             return EXIT_TROUBLE;
@@ -373,6 +384,9 @@ static int dispatch(int argc, char **argv)
         return run_check(argc, argv);
     if (strcmp(cmd, "lint") == 0)
         return run_lint(argc, argv);
+    if (is_option(cmd) && cmd[1] == '-' && takes_value(cmd + 2))
+        return cli_usage_error("'%s' comes after the command: bsonguard check|lint %s ...", cmd,
+                               cmd), EXIT_TROUBLE;
     if (is_option(cmd))
         return cli_usage_error("unknown option '%s'", cmd), EXIT_TROUBLE;
     return cli_usage_error("unknown command '%s' (expected check or lint)", cmd), EXIT_TROUBLE;

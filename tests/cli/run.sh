@@ -455,7 +455,7 @@ run check --schema "$T/mixed.bsg" --max-depth 3 "$T/deep.jsonl"
 expect "--max-depth: at the bound" 0 "err="
 run check --schema "$T/mixed.bsg" --max-depth 2 --format json "$T/deep.jsonl"
 expect "--max-depth: past the bound" 1 'out~"path":"meta.a","kind":"limit"' \
-    'out~nests deeper than the configured 2 levels'
+    'out~nests deeper than the configured depth limit (2)'
 
 size=$(( $(printf '%s' '{"sku":"A"}' | "$PY" "$SRC/cli/mkbson.py" | wc -c) ))
 printf '%s\n' '{"sku":"A"}' >"$T/small.jsonl"
@@ -496,11 +496,17 @@ expect "--regex-depth-limit takes a count" 0
 
 run check --schema "$SHOP" --max-array-length -1 "$T/small.jsonl"
 expect "limit flags reject negative values" 2 "out=" \
-    "err~invalid value '-1' for --max-array-length (expected a non-negative integer)"
+    "err~invalid value '-1' for --max-array-length (expected an integer from 0 to 4294967295)"
 run check --schema "$SHOP" --max-depth 4294967296 "$T/small.jsonl"
 expect "limit flags reject values over 32 bits" 2 "out=" "err~invalid value '4294967296'"
 run lint --max-array-length 3 "$SHOP"
 expect "lint takes only the schema limits" 2 "out=" "err~unknown option '--max-array-length'"
+
+run check --schema "$SHOP" --schema "$SHOP" "$T/small.jsonl"
+expect "an option given twice is a usage error" 2 "out=" "err~option '--schema' is given twice"
+run --schema "$SHOP" check "$T/small.jsonl"
+expect "an option before the command says where it goes" 2 "out=" \
+    "err~'--schema' comes after the command: bsonguard check|lint --schema ..."
 
 # MARK: - lint
 

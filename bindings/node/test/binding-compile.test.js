@@ -24,7 +24,7 @@ function thrown(fn, cls) {
 test('version and kinds come from the library', () => {
   assert.match(version, /^\d+\.\d+\.\d+$/);
   assert.deepEqual(kinds, ['required', 'type', 'enum', 'min', 'max', 'minlength', 'maxlength',
-    'regexp', 'user defined', 'unknown', 'key', 'server', 'limit', 'malformed']);
+    'regexp', 'user defined', 'allowNull', 'unknown', 'key', 'server', 'limit', 'malformed']);
 });
 
 test('a string, a Buffer and a file compile to the same models', () => {

@@ -1011,8 +1011,8 @@ bsg_schema *bsg_schema_compile_file_opts(const char *path, const bsg_compile_opt
     bsg_diag scratch;
     if (!diag)
         diag = &scratch;
-    if (!path) {
-        io_error(diag, "", "no schema file given");
+    if (!path || !*path) {
+        io_error(diag, "", path ? "the schema file name is empty" : "no schema file given");
         return NULL;
     }
     FILE *f = fopen(path, "rb");

@@ -168,7 +168,9 @@ size_t bsg_diag_format(const bsg_diag *diag, const char *severity, char *buf, si
         return 0;
     if (!severity)
         severity = "error";
-    if (diag->line == 0) {
+    if (diag->line == 0 && diag->file[0] == '\0') { /* not tied to any file */
+        emit(&s, "%s: %.*s", severity, FIELD(diag, message));
+    } else if (diag->line == 0) {
         emit(&s, "%.*s: %s: %.*s", FIELD(diag, file), severity, FIELD(diag, message));
     } else {
         emit(&s, "%.*s:%u:%u: %s: %.*s", FIELD(diag, file), (unsigned)diag->line,

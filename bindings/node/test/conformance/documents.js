@@ -101,18 +101,20 @@ class Maker {
     for (const [k, node] of implicitFields(decl, top))
       if (k === '_id' ? (top || rng.chance(0.3)) : rng.chance(0.4))
         o[k] = this.value(node);
-    return this.fill(o, fields);
+    return this.fill(o, fields, decl.options._id === false);
   }
 
-  fill(o, fields) {
+  fill(o, fields, idOff) {
     for (const [k, node] of fields) {
       if (this.rng.chance(node.required ? 0.97 : 0.7))
-        o[k] = this.value(node);
+        o[k] = this.value(node, { idOff });
     }
     return o;
   }
 
-  value(node, { element = false } = {}) {
+  // `element` is 'element' (of an array) or 'value' (of a map) or false;
+  // `idOff` as in slots().
+  value(node, { element = false, idOff = false } = {}) {
     const rng = this.rng;
     if (!node.required && !(element && node.kind === 'subdoc') && node.kind !== 'nested' && nullable(node, element) &&
       rng.chance(0.04))
@@ -123,16 +125,17 @@ class Maker {
       const v = V.mixed(rng);
       return node.required && v === null ? 1 : v;
     }
-    case 'nested': return this.fill({}, node.fields);
+    case 'nested': return this.fill({}, node.fields, idOff);
     case 'subdoc': {
       if (!node.ref) {
-        const o = rng.chance(0.3) ? { _id: V.objectId(rng) } : {};
-        return this.fill(o, node.fields);
+        const off = inlineIdOff(element, idOff);
+        const o = !off && rng.chance(0.3) ? { _id: V.objectId(rng) } : {};
+        return this.fill(o, node.fields, off);
       }
       return this.declObject(declOf(this.plan, node.ref), false);
     }
     case 'array':
-      return Array.from({ length: rng.int(node.required ? 0 : 0, 4) }, () => this.value(node.of, { element: true }));
+      return Array.from({ length: rng.int(0, 4) }, () => this.value(node.of, { element: 'element', idOff }));
     case 'map': {
       // Mongoose skips the element validators of a Map of arrays under a key
       // that looks like a number (`{ '7': [-1] }` passes `min: 0`): a Mongoose
@@ -140,7 +143,7 @@ class Maker {
       const keys = node.of && node.of.kind === 'array' ? MAP_KEYS.filter(k => !/^\d/.test(k)) : MAP_KEYS;
       const o = {};
       for (const k of rng.sample(keys, rng.int(0, 3)))
-        o[k] = node.of === null ? V.mixed(rng) : this.value(node.of, { element: true });
+        o[k] = node.of === null ? V.mixed(rng) : this.value(node.of, { element: 'value', idOff });
       return o;
     }
     default: throw new Error(`documents: ${node.kind}`);
@@ -156,45 +159,54 @@ function slots(plan, doc) {
   const out = { values: [], objects: [], maps: [], discriminated: [] };
   const model = declOf(plan, plan.model);
 
-  // `strict` is the mode in force for an object's own fields as bsonguard
-  // has it: a declared schema's own (default true), inherited by nested
-  // paths and inline subdocuments (DESIGN.md 5.1). Mongoose agrees except
-  // for inline subdocuments of two kinds, which keep the default: those a
-  // discriminator child declares (built before discriminator() merged the
-  // base's options into the child) and a Map's inline `of: {...}`. So the
-  // walk carries Mongoose's mode too: `mgOwn` for the object's own fields,
-  // `mgInline` for inline subdocuments declared at its level.
-  function object(obj, segs, decl, fields, top, strict, mgOwn, mgInline, childOwn = new Set()) {
+  // `ctx` is what the plan alone does not say about an object level:
+  //  strict   the mode for its own fields as bsonguard has it: a declared
+  //           schema's own (default true), inherited by nested paths and
+  //           inline subdocuments (DESIGN.md 5.1);
+  //  mgOwn, mgInline  Mongoose's mode for its own fields and for inline
+  //           subdocuments declared at this level. They differ from
+  //           bsonguard's for two kinds of inline subdocuments, which keep
+  //           the default: those a discriminator child declares (built
+  //           before discriminator() merged the base's options into the
+  //           child) and a Map's inline `of: {...}`;
+  //  idOff    the enclosing schema has `_id: false`, which Mongoose passes
+  //           on to inline document arrays (see inlineId()).
+  function object(obj, segs, decl, fields, top, ctx, childOwn = new Set()) {
     out.objects.push({ obj, segs, known: new Set([...fields.map(([k]) => k), ...implicitFields(decl, top).map(([k]) => k),
-      ...(decl && decl.children ? [discriminatorKey(decl)] : [])]), top, strict, mgStrict: mgOwn });
+      ...(decl && decl.children ? [discriminatorKey(decl)] : [])]), top, strict: ctx.strict, mgStrict: ctx.mgOwn });
     if (decl && decl.children)
       out.discriminated.push({ obj, segs, decl });
     for (const [k, node] of [...implicitFields(decl, top), ...fields])
-      visit(obj, k, node, [...segs, k], 'field', strict, mgOwn, childOwn.has(node) ? DEFAULT_STRICT : mgInline);
+      visit(obj, k, node, [...segs, k], 'field', childOwn.has(node) ? { ...ctx, mgInline: DEFAULT_STRICT } : ctx);
   }
 
-  function visit(parent, key, node, segs, where, strict, mgOwn, mgInline) {
+  function visit(parent, key, node, segs, where, ctx) {
     const value = parent[key];
-    out.values.push({ parent, key, node, segs, where, present: key in parent, strict });
+    out.values.push({ parent, key, node, segs, where, present: key in parent, strict: ctx.strict, idOff: ctx.idOff });
     if (value === null || value === undefined)
       return;
     switch (node.kind) {
     case 'nested':
       if (isPlainObject(value))
-        object(value, segs, null, node.fields, false, strict, mgOwn, mgInline);
+        object(value, segs, null, node.fields, false, ctx);
       break;
     case 'subdoc':
       if (isPlainObject(value)) {
         const [decl, fields, own] = subdocFields(plan, node, value);
-        if (decl)
-          object(value, segs, decl, fields, false, strictOf(decl), strictOf(decl), strictOf(decl), own);
-        else
-          object(value, segs, { options: {} }, fields, false, strict, mgInline, mgInline);
+        if (decl) {
+          const st = strictOf(decl);
+          object(value, segs, decl, fields, false, { strict: st, mgOwn: st, mgInline: st, idOff: decl.options._id === false },
+            own);
+        } else {
+          const idOff = inlineIdOff(where, ctx.idOff);
+          object(value, segs, { options: idOff ? { _id: false } : {} }, fields, false,
+            { strict: ctx.strict, mgOwn: ctx.mgInline, mgInline: ctx.mgInline, idOff });
+        }
       }
       break;
     case 'array':
       if (Array.isArray(value))
-        value.forEach((_, i) => visit(value, i, node.of, [...segs, String(i)], 'element', strict, mgOwn, mgInline));
+        value.forEach((_, i) => visit(value, i, node.of, [...segs, String(i)], 'element', ctx));
       break;
     case 'map':
       if (isPlainObject(value)) {
@@ -204,7 +216,7 @@ function slots(plan, doc) {
         // map fails to cast).
         if (node.of !== null)
           for (const k of Object.keys(value).filter(k => k !== '' && !k.startsWith('$') && !k.includes('.')))
-            visit(value, k, node.of, [...segs, k], 'value', strict, mgOwn, DEFAULT_STRICT);
+            visit(value, k, node.of, [...segs, k], 'value', { ...ctx, mgInline: DEFAULT_STRICT });
       }
       break;
     default:
@@ -213,12 +225,22 @@ function slots(plan, doc) {
   }
 
   const [fields, own] = variantOf(plan, model, doc);
-  const top = strictOf(model);
-  object(doc, [], model, fields, true, top, top, top, own);
+  const st = strictOf(model);
+  object(doc, [], model, fields, true, { strict: st, mgOwn: st, mgInline: st, idOff: model.options._id === false }, own);
   return out;
 }
 
 const DEFAULT_STRICT = true;
+
+// Whether an inline subdocument has no `_id` path. Mongoose passes a
+// schema's `_id: false` on to its inline document arrays (and theirs), but
+// not to inline single nested subdocuments or a Map's inline values, which
+// get an `_id`. bsonguard gives every inline subdocument an `_id` (a known
+// divergence, docs/mongoose-differences.md), so the documents leave `_id`
+// out of elements where Mongoose has none.
+function inlineIdOff(where, idOff) {
+  return where === 'element' ? idOff : false;
+}
 
 function hasMap(fields) {
   return fields.some(([, n]) => n.kind === 'map' || (n.kind === 'nested' && hasMap(n.fields)));
@@ -329,11 +351,11 @@ class Mutator {
       if (!c.length)
         return;
       const slot = rng.pick(c);
-      // Under strict: false, validateSync() throws a TypeError ("val.keys is
-      // not a function") for a number on a nested path that declares a Map:
-      // a Mongoose bug, so such paths get a string or an array.
-      const value = slot.node.kind === 'nested' && slot.strict === false && hasMap(slot.node.fields)
-        ? V.sample(rng.pick(['string', 'array']), rng) : wrongValue(slot.node, rng);
+      // validateSync() throws a TypeError ("val.keys is not a function") for
+      // a number on a nested path that declares a Map (at some depths and
+      // strict modes): a Mongoose bug, so such paths get no numbers.
+      const value = slot.node.kind === 'nested' && hasMap(slot.node.fields)
+        ? V.sample(rng.pick(['string', 'array', 'bool', 'date']), rng) : wrongValue(slot.node, rng);
       this.set(slot, value, 'wrong BSON type');
       // MongoDB refuses an array or regex `_id` at the top level: kind `server`,
       // which takes precedence over `type` (DESIGN.md 5.1).
@@ -392,7 +414,7 @@ class Mutator {
         return;
       const m = rng.pick(s.maps);
       const k = rng.pick(['a.b', '$k', '']);
-      const value = m.node.of === null ? V.mixed(rng) : new Maker(this.plan, rng).value(m.node.of, { element: true });
+      const value = m.node.of === null ? V.mixed(rng) : new Maker(this.plan, rng).value(m.node.of, { element: 'value' });
       m.obj[k] = value;
       this.log.push(`map key ${JSON.stringify(k)} in ${m.segs.join('.')}`);
       if (k === '') // an empty name is kind `key` (DESIGN.md 5.1); Mongoose accepts it
@@ -434,8 +456,8 @@ class Mutator {
       const slot = rng.pick(c);
       const arr = slot.parent[slot.key];
       // Appended, so that the indexes of earlier expectations hold.
-      arr.push(rng.chance(0.5) || !nullable(slot.node.of, true) ? new Maker(this.plan, rng).value(slot.node.of, { element: true })
-        : null);
+      arr.push(rng.chance(0.5) || !nullable(slot.node.of, true)
+        ? new Maker(this.plan, rng).value(slot.node.of, { element: 'element', idOff: slot.idOff }) : null);
       this.log.push(`element added to ${slot.segs.join('.')}`);
       return;
     }

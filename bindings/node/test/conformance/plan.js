@@ -41,7 +41,10 @@ function stringValidators(rng, node) {
   const v = {};
   const re = rng.chance(0.3) ? rng.pick(REGEXES) : null;
   if (re) {
-    const key = rng.chance(0.75) ? 'match' : 'validate';
+    // A `validate: /re/g` keeps its lastIndex from one test to the next in
+    // Mongoose (only `match` resets it), so its verdicts alternate: a
+    // JavaScript trap, not a schema rule; /g regexes are used with `match`.
+    const key = rng.chance(0.75) || re.flags.includes('g') ? 'match' : 'validate';
     v[key] = { entry: re, ...withMessage(rng, null) };
     if (!re.utf16Safe)
       node.astral = false;
@@ -180,12 +183,12 @@ class Planner {
     }
   }
 
-  subdoc(depth, required) {
+  subdoc(depth, required, { mapValue = false } = {}) {
     const node = { kind: 'subdoc' };
     const nested = this.nested; // a subdocument is a schema of its own
     this.nested = 0;
     if (this.rng.chance(0.4))
-      node.ref = this.declare(depth + 1);
+      node.ref = this.declare(depth + 1, { mapValue });
     else
       node.fields = this.fields(depth + 1);
     this.nested = nested;
@@ -225,7 +228,7 @@ class Planner {
     else if (of === 'array')
       node.of = { kind: 'array', of: scalar(rng, rng.pick(['Number', 'String']), { element: true }) };
     else if (of === 'subdoc')
-      node.of = this.subdoc(depth, false);
+      node.of = this.subdoc(depth, false, { mapValue: true });
     else
       node.of = null;
     if (rng.chance(0.15))
@@ -235,7 +238,7 @@ class Planner {
 
   // A declared schema (for `Name` references); sometimes a discriminator
   // base with children, which then applies wherever it is embedded.
-  declare(depth) {
+  declare(depth, { mapValue = false } = {}) {
     const rng = this.rng;
     const name = `S${this.decls.length}`;
     const decl = { name, fields: null, options: {} };
@@ -246,11 +249,14 @@ class Planner {
     if (rng.chance(0.25))
       decl.options.strict = rng.pick(['throw', false, true]);
     if (rng.chance(0.2))
-      this.discriminate(decl, depth);
+      this.discriminate(decl, depth, { mapValue });
     return name;
   }
 
-  discriminate(base, depth) {
+  // Children get field names of their own, distinct from the base's and
+  // from each other's, so that switching the discriminator value never
+  // turns a stored value into another type's.
+  discriminate(base, depth, { mapValue = false } = {}) {
     const rng = this.rng;
     // In a discriminator child, Mongoose does not validate the values of
     // the Maps the base declares (directly or in its nested paths):
@@ -259,13 +265,16 @@ class Planner {
     // (docs/mongoose-differences.md): such bases get no children.
     if (mapsInSchema(base.fields))
       return;
-    if (rng.chance(0.3))
+    // Mongoose refuses a Map of a schema with its own discriminatorKey
+    // ("Cannot use schema-level projections ... within maps").
+    if (!mapValue && rng.chance(0.3))
       base.options.discriminatorKey = rng.pick(['kind', 'type_']);
     base.children = [];
+    const taken = base.fields.map(([k]) => k);
     for (let i = rng.int(1, 2); i > 0; i--) {
       const name = `${base.name}c${base.children.length}`;
-      const child = { name, extends: base.name, options: {},
-        fields: this.fields(Math.max(depth, 2), base.fields.map(([k]) => k)) };
+      const child = { name, extends: base.name, options: {}, fields: this.fields(Math.max(depth, 2), taken) };
+      taken.push(...child.fields.map(([k]) => k));
       if (rng.chance(0.3))
         child.options.discriminatorValue = `${name.toLowerCase()}-v`;
       base.children.push(child);

@@ -183,12 +183,12 @@ class Planner {
     }
   }
 
-  subdoc(depth, required, { mapValue = false } = {}) {
+  subdoc(depth, required) {
     const node = { kind: 'subdoc' };
     const nested = this.nested; // a subdocument is a schema of its own
     this.nested = 0;
     if (this.rng.chance(0.4))
-      node.ref = this.declare(depth + 1, { mapValue });
+      node.ref = this.declare(depth + 1);
     else
       node.fields = this.fields(depth + 1);
     this.nested = nested;
@@ -228,7 +228,7 @@ class Planner {
     else if (of === 'array')
       node.of = { kind: 'array', of: scalar(rng, rng.pick(['Number', 'String']), { element: true }) };
     else if (of === 'subdoc')
-      node.of = this.subdoc(depth, false, { mapValue: true });
+      node.of = this.subdoc(depth, false);
     else
       node.of = null;
     if (rng.chance(0.15))
@@ -238,7 +238,7 @@ class Planner {
 
   // A declared schema (for `Name` references); sometimes a discriminator
   // base with children, which then applies wherever it is embedded.
-  declare(depth, { mapValue = false } = {}) {
+  declare(depth) {
     const rng = this.rng;
     const name = `S${this.decls.length}`;
     const decl = { name, fields: null, options: {} };
@@ -249,14 +249,14 @@ class Planner {
     if (rng.chance(0.25))
       decl.options.strict = rng.pick(['throw', false, true]);
     if (rng.chance(0.2))
-      this.discriminate(decl, depth, { mapValue });
+      this.discriminate(decl, depth);
     return name;
   }
 
   // Children get field names of their own, distinct from the base's and
   // from each other's, so that switching the discriminator value never
   // turns a stored value into another type's.
-  discriminate(base, depth, { mapValue = false } = {}) {
+  discriminate(base, depth) {
     const rng = this.rng;
     // In a discriminator child, Mongoose does not validate the values of
     // the Maps the base declares (directly or in its nested paths):
@@ -265,9 +265,7 @@ class Planner {
     // (docs/mongoose-differences.md): such bases get no children.
     if (mapsInSchema(base.fields))
       return;
-    // Mongoose refuses a Map of a schema with its own discriminatorKey
-    // ("Cannot use schema-level projections ... within maps").
-    if (!mapValue && rng.chance(0.3))
+    if (rng.chance(0.3))
       base.options.discriminatorKey = rng.pick(['kind', 'type_']);
     base.children = [];
     const taken = base.fields.map(([k]) => k);

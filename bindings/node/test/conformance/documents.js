@@ -242,10 +242,6 @@ function inlineIdOff(where, idOff) {
   return where === 'element' ? idOff : false;
 }
 
-function hasMap(fields) {
-  return fields.some(([, n]) => n.kind === 'map' || (n.kind === 'nested' && hasMap(n.fields)));
-}
-
 function strictOf(decl) {
   return decl.options.strict === undefined ? true : decl.options.strict;
 }
@@ -312,7 +308,13 @@ function pressing(node, rng) {
 function wrongValue(node, rng) {
   switch (node.kind) {
   case 'scalar': return V.sample(rng.pick(T.wrongAliases(node.type)), rng);
-  case 'nested': case 'subdoc': return V.sample(rng.pick(['string', 'int', 'bool', 'array', 'date', 'objectId']), rng);
+  // Mongoose throws a TypeError for a falsy number or boolean on a nested
+  // path in some schemas ("Cannot create property 'arr' on boolean 'false'"
+  // for one holding a document array under strict: false; "val.keys is not
+  // a function" for one holding a required Map): a Mongoose bug, so nested
+  // paths get other shapes.
+  case 'nested': return rng.pick([V.text(rng, rng.int(1, 4)), true, [1], V.date(rng), V.objectId(rng)]);
+  case 'subdoc': return V.sample(rng.pick(['string', 'int', 'bool', 'array', 'date', 'objectId']), rng);
   case 'array': return V.sample(rng.pick(['string', 'int', 'object', 'bool']), rng);
   case 'map': return V.sample(rng.pick(['string', 'int', 'array', 'bool']), rng);
   default: return undefined;
@@ -351,11 +353,7 @@ class Mutator {
       if (!c.length)
         return;
       const slot = rng.pick(c);
-      // validateSync() throws a TypeError ("val.keys is not a function") for
-      // a number on a nested path that declares a Map (at some depths and
-      // strict modes): a Mongoose bug, so such paths get no numbers.
-      const value = slot.node.kind === 'nested' && hasMap(slot.node.fields)
-        ? V.sample(rng.pick(['string', 'array', 'bool', 'date']), rng) : wrongValue(slot.node, rng);
+      const value = wrongValue(slot.node, rng);
       this.set(slot, value, 'wrong BSON type');
       // MongoDB refuses an array or regex `_id` at the top level: kind `server`,
       // which takes precedence over `type` (DESIGN.md 5.1).

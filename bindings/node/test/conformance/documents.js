@@ -385,8 +385,9 @@ class Mutator {
     }
     case 'press': {
       const c = s.values.filter(x => x.node.kind === 'scalar' && !x.node.implicit);
+      const validated = c.filter(x => x.node.order.length);
       if (c.length) {
-        const slot = rng.pick(c);
+        const slot = rng.pick(validated.length && rng.chance(0.8) ? validated : c);
         this.set(slot, pressing(slot.node, rng), 'pressed');
       }
       return;

@@ -59,6 +59,10 @@ function mongooseVerdict(Model, bytes) {
       // that value at its first unknown field, as for a CastError.
       errors.push({ path: key, kind: 'unknown', cast: 'Map value', strict: `${key}.${e.path}`, name: e.name,
         message: e.message });
+    } else if (e.name === 'ObjectExpectedError') {
+      // A primitive on a nested path of a Map's subdocument value under
+      // strict: 'throw': keyed by the map value, which Mongoose gave up on.
+      errors.push({ path: key, kind: 'type', cast: 'Map value', name: e.name, message: e.message });
     } else if (e.name === 'CastError') {
       const strict = e.reason && e.reason.name === 'StrictModeError' ? e.reason.path : undefined;
       errors.push({ path: key, kind: 'type', cast: e.kind, strict, reason: e.reason && e.reason.message,

@@ -17,11 +17,16 @@
 //   BSONGUARD_CASES  number of cases (default 10000: 100 schemas x 100 documents)
 //   BSONGUARD_CASE   replay one case of the seed (printed on failure)
 //   BSONGUARD_LIBRARY  the libbsonguard to load (meson sets it)
+//
+// A second, smaller pass converts the first schemas' Mongoose models back
+// with fromMongoose() and checks that the converted .bsg judges the same
+// documents exactly as the generated one (the converter's conformance).
 
 const { describe, test } = require('node:test');
 const assert = require('node:assert/strict');
 const bsonguard = require('..');
-const { runSchema, DOCS } = require('./conformance/run');
+const { EJSON } = require('bson');
+const { runSchema, runRoundTrip, DOCS } = require('./conformance/run');
 const { describeCase } = require('./conformance/report');
 
 function envInt(name, fallback) {
@@ -86,6 +91,27 @@ describe(`conformance with Mongoose 9, seed ${seed}`, () => {
       const missing = kinds.filter(k => !agreed.has(k));
       assert.deepEqual(missing, [], `kinds never compared in ${compared} cases: ` +
         `${JSON.stringify(Object.fromEntries(agreed))}`);
+    });
+  }
+});
+
+// The round trip: ROUND_TRIP_SCHEMAS schemas x ROUND_TRIP_DOCS documents.
+const ROUND_TRIP_SCHEMAS = 20;
+const ROUND_TRIP_DOCS = 50;
+
+describe(`fromMongoose() round trip, seed ${seed}`, () => {
+  const schemas = only >= 0 ? [Math.floor(only / DOCS)] : batches.slice(0, ROUND_TRIP_SCHEMAS).map(([s]) => s);
+  for (const s of schemas) {
+    test(`schema ${s}`, () => {
+      const docs = only >= 0 ? [only % DOCS] : Array.from({ length: ROUND_TRIP_DOCS }, (_, d) => d);
+      const run = runRoundTrip(bsonguard, seed, s, docs);
+      if (run.cases.length) {
+        const c = run.cases[0];
+        assert.fail(`${run.cases.length} of ${docs.length} documents judged differently after fromMongoose()\n` +
+          `seed ${seed}, case ${c.index}\n--- generated .bsg\n${run.text}\n--- fromMongoose()\n${run.converted}\n` +
+          `--- document\n${EJSON.stringify(c.doc, { relaxed: true })}\nmutations: ${c.log.join('; ') || 'none'}\n` +
+          `generated: ${JSON.stringify(c.original)}\nconverted: ${JSON.stringify(c.roundTrip)}`);
+      }
     });
   }
 });

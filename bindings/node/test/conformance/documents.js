@@ -263,6 +263,8 @@ function pressing(node, rng) {
     if (v.enum)
       options.push(rng.pick(v.enum.values) + 'x', rng.pick(v.enum.values).toUpperCase());
     const re = v.match || v.validate;
+    if (re && rng.chance(0.5))
+      return rng.pick(re.entry.bad);
     if (re)
       options.push(...re.entry.bad);
     if (v.minlength && v.minlength.n > 0)

@@ -39,12 +39,12 @@ function withMessage(rng, value) {
 
 function stringValidators(rng, node) {
   const v = {};
-  const re = rng.chance(0.3) ? rng.pick(REGEXES) : null;
+  const re = rng.chance(0.4) ? rng.pick(REGEXES) : null;
   if (re) {
     // A `validate: /re/g` keeps its lastIndex from one test to the next in
     // Mongoose (only `match` resets it), so its verdicts alternate: a
     // JavaScript trap, not a schema rule; /g regexes are used with `match`.
-    const key = rng.chance(0.75) || re.flags.includes('g') ? 'match' : 'validate';
+    const key = rng.chance(0.5) || re.flags.includes('g') ? 'match' : 'validate';
     v[key] = { entry: re, ...withMessage(rng, null) };
     if (!re.utf16Safe)
       node.astral = false;

@@ -17,6 +17,8 @@
 //    filled with a default (`[]` for arrays) is expected.
 //  rules F and G: validator messages are compared with Mongoose's after
 //    ISO dates and absolute paths.
+// Known divergences (KNOWN_MESSAGES, KNOWN_VERDICTS, and the generator's
+// `skip` marks) are counted and reported, not failed.
 
 const under = (p, root) => p === root || p.startsWith(root + '.');
 
@@ -95,79 +97,93 @@ const KNOWN_VERDICTS = [
 // one significant digit (60 as 6e+01, -10 as -1e+01); Mongoose writes 60.
 const exponent = /(^|[^\w.])(-?\d(?:\.\d+)?e[+-]\d+)/;
 
-function compare(bsg, verdict, expect) {
-  let B = bsg.slice();
-  let G = verdict.errors.slice();
-  const problems = [];
-  const excluded = expect.map(e => e.path);
-
-  const known = [];
-  for (const e of expect.filter(x => x.what === 'skip')) {
-    // A known divergence the generator marked where it made it: neither
-    // side is compared there; counted when they differ.
-    const here = list => list.filter(x => under(x.path, e.path)).map(x => `${x.path}:${x.kind}`).sort().join();
-    if (here(B) !== here(G))
-      known.push(e.reason);
-  }
-  for (const e of expect.filter(x => x.what !== 'skip')) {
+// Generator expectations: a mismatch must carry bsonguard's `type`, a
+// design path its kind. `skip` marks are counted as known when the sides
+// differ under them.
+function checkExpectations(B, G, expect, problems, known) {
+  for (const e of expect) {
+    if (e.what === 'skip') {
+      const here = list => list.filter(x => under(x.path, e.path)).map(x => `${x.path}:${x.kind}`).sort().join();
+      if (here(B) !== here(G))
+        known.push(e.reason);
+      continue;
+    }
     const kind = e.what === 'mismatch' ? 'type' : e.what;
     if (!B.some(b => b.path === e.path && b.kind === kind))
       problems.push(`bsonguard should report \`${kind}\` at \`${e.path}\` (${e.what === 'mismatch'
         ? 'a BSON type the path does not accept' : 'DESIGN.md 5.1'})`);
   }
+}
 
+// Rules A and C, and CastErrors explained by an expectation. Returns the
+// lists without the subtrees Mongoose gave up on.
+function applyCastRules(B, G, excluded, problems) {
   for (const g of G.filter(x => x.cast !== undefined)) {
     const root = castRoot(g);
-    if (excluded.some(p => under(p, root) || under(root, p))) {
-      B = B.filter(b => !under(b.path, root));
-      G = G.filter(x => x !== g);
-      continue;
+    if (!excluded.some(p => under(p, root) || under(root, p))) {
+      const want = g.strict !== undefined ? 'unknown'
+        : g.cast === 'Map' && /maps do not support keys/.test(g.reason || '') ? 'key' : 'type';
+      const first = B.find(b => under(b.path, root) && b.kind === want);
+      if (!first || !under(first.path, g.path)) {
+        problems.push(`Mongoose ${g.name} (${g.cast}) at \`${g.path}\`: bsonguard's first \`${want}\` under ` +
+          `\`${root}\` should be at or under it, got ${first ? `\`${first.path}\`` : 'none'}`);
+        continue;
+      }
     }
-    const want = g.strict !== undefined ? 'unknown'
-      : g.cast === 'Map' && /maps do not support keys/.test(g.reason || '') ? 'key' : 'type';
-    const first = B.find(b => under(b.path, root) && b.kind === want);
-    if (!first || !under(first.path, g.path)) {
-      problems.push(`Mongoose ${g.name} (${g.cast}) at \`${g.path}\`: bsonguard's first \`${want}\` under \`${root}\` ` +
-        `should be at or under it, got ${first ? `\`${first.path}\`` : 'none'}`);
-    } else {
-      B = B.filter(b => !under(b.path, root));
-      G = G.filter(x => x !== g);
-    }
+    B = B.filter(b => !under(b.path, root));
+    G = G.filter(x => x !== g);
   }
+  return [B, G];
+}
 
+// Rules F and G for the validator errors both sides report.
+function compareMessages(B, G, doc, known) {
+  const messages = [];
+  for (const g of G.filter(x => x.name === 'ValidatorError')) {
+    const b = B.find(x => x.path === g.path && x.kind === g.kind);
+    const want = expectedMessage(g, doc);
+    if (!b || b.message === want)
+      continue;
+    const reason = KNOWN_MESSAGES.map(k => k(g, b, doc.get(g.path))).find(Boolean);
+    if (reason)
+      known.push(reason);
+    else
+      messages.push({ path: g.path, bsonguard: b.message, mongoose: want });
+  }
+  return messages;
+}
+
+// Whether every (path, kind) only one side has is a known divergence.
+function explainedByKnown(B, G, input, known) {
+  const has = (list, e) => list.some(x => x.path === e.path && x.kind === e.kind);
+  const reasons = [...B.filter(b => !has(G, b)).map(e => ['bsonguard', e]), ...G.filter(g => !has(B, g)).map(e => ['mongoose', e])]
+    .map(([side, e]) => KNOWN_VERDICTS.map(k => k(side, e, input)).find(Boolean));
+  if (!reasons.every(Boolean))
+    return false;
+  known.push(...reasons);
+  return true;
+}
+
+/**
+ bsonguard's errors against Mongoose's verdict (mongoose-verdict.js) for one
+ document with the generator's expectations. Returns { ok, bsonguard,
+ mongoose (the compared lists), problems, messages, known }.
+ */
+function compare(bsg, verdict, expect) {
+  const problems = [];
+  const known = [];
+  const excluded = expect.map(e => e.path);
+  checkExpectations(bsg, verdict.errors, expect, problems, known);
+  let [B, G] = applyCastRules(bsg.slice(), verdict.errors.slice(), excluded, problems);
   B = B.filter(b => !excluded.some(p => under(b.path, p)));
   G = G.filter(g => !excluded.some(p => under(g.path, p)));
   B = B.filter(b => !(b.kind === 'required' && getPath(verdict.input, b.path) === undefined &&
     verdict.doc.get(b.path) != null));
 
   const fmt = list => list.map(e => `${e.path}:${e.kind}`).sort();
-  const mine = fmt(B);
-  const theirs = fmt(G);
-  const messages = [];
-  for (const g of G.filter(x => x.name === 'ValidatorError')) {
-    const b = B.find(x => x.path === g.path && x.kind === g.kind);
-    const want = expectedMessage(g, verdict.doc);
-    if (!b || b.message === want)
-      continue;
-    const value = verdict.doc.get(g.path);
-    const reason = KNOWN_MESSAGES.map(k => k(g, b, value)).find(Boolean);
-    if (reason)
-      known.push(reason);
-    else
-      messages.push({ path: g.path, bsonguard: b.message, mongoose: want });
-  }
-  let same = JSON.stringify(mine) === JSON.stringify(theirs);
-  if (!same) {
-    const onlyMine = B.filter(b => !G.some(g => g.path === b.path && g.kind === b.kind)).map(e => ['bsonguard', e]);
-    const onlyTheirs = G.filter(g => !B.some(b => b.path === g.path && b.kind === g.kind)).map(e => ['mongoose', e]);
-    const reasons = [...onlyMine, ...onlyTheirs].map(([side, e]) =>
-      KNOWN_VERDICTS.map(k => k(side, e, verdict.input)).find(Boolean));
-    if (reasons.every(Boolean)) {
-      known.push(...reasons);
-      same = true;
-    }
-  }
-  return { ok: same && !problems.length && !messages.length, bsonguard: mine, mongoose: theirs, problems, messages,
+  const messages = compareMessages(B, G, verdict.doc, known);
+  const same = JSON.stringify(fmt(B)) === JSON.stringify(fmt(G)) || explainedByKnown(B, G, verdict.input, known);
+  return { ok: same && !problems.length && !messages.length, bsonguard: fmt(B), mongoose: fmt(G), problems, messages,
     known };
 }
 

@@ -59,8 +59,8 @@ static const char *gave_up(int rc)
 static bool check_regex(vstate *v, const bsg__check *ck, const elem *e, const char **limit)
 {
     uint32_t n = rd32(e->val) - 1;
-    if (n == 0)
-        return true; /* Mongoose skips '' */
+    if (n == 0 && ck->kind == BSG__C_REGEXP)
+        return true; /* `match` skips ''; a `validate: /re/` tests it */
     bsg_result *r = v->r;
     if (!r->match_data)
         r->match_data = pcre2_match_data_create(1, v->s->pcre_ctx);
@@ -230,4 +230,22 @@ void bsg__run_checks(vstate *v, const bsg__node *n, const elem *e)
             return;
         }
     }
+}
+
+/* Mongoose runs a `validate: /re/` on null too: RegExp#test(null) tests the
+   text "null". Every other validator passes null. */
+bool bsg__run_checks_on_null(vstate *v, const bsg__node *n, const elem *e)
+{
+    static const uint8_t null_text[] = {5, 0, 0, 0, 'n', 'u', 'l', 'l', 0};
+    const elem as_text = {.type = 0x02, .key = e->key, .klen = e->klen, .val = null_text,
+                          .vlen = sizeof null_text};
+    const bsg__check *checks = v->s->checks + n->checks;
+    for (uint32_t i = 0; i < n->nchecks; i++) {
+        const char *limit = NULL;
+        if (checks[i].kind == BSG__C_USER_REGEXP && !check_regex(v, &checks[i], &as_text, &limit)) {
+            check_failed(v, n, &checks[i], e, 0, limit, "");
+            return true;
+        }
+    }
+    return false;
 }

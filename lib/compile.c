@@ -294,17 +294,22 @@ static void add_implicit(bsg__compiler *c, field_list *l, bool id,
         list_put(l, updated, 0, implicit_node(c, BSG__T_DATE));
 }
 
-/* An inline schema: `{ type: { … } }` or `[ { … } ]`. It inherits the
-   parent's strict mode and type key and gets an _id unless `_id: false`. */
+/* An inline schema: `{ type: { … } }` or, as an array element, `[ { … } ]`.
+   It takes the strict mode the parent schema was given and its type key,
+   and gets an _id unless its body says `_id: false` or, for an array
+   element, the parent schema was given `_id: false` (as Mongoose does). */
 static uint32_t compile_inline_schema(bsg__compiler *c, const bsg__ctx *ctx,
-                                      const bsg__ast_node *body, const char *path)
+                                      const bsg__ast_node *body, const char *path,
+                                      bool array_element)
 {
     uint32_t node = bsg__node_new(c, BSG__T_EMBEDDED);
-    c->s->nodes[node].strict = (uint8_t)ctx->strict;
+    c->s->nodes[node].strict = (uint8_t)ctx->child_strict;
     bsg__ctx child = *ctx;
     child.path = path;
+    child.strict = ctx->child_strict;
+    child.array_id_off = array_element && ctx->array_id_off;
     field_list l = {0};
-    bool id_off = false;
+    bool id_off = child.array_id_off;
     collect_fields(c, &child, body, &l, &id_off);
     add_implicit(c, &l, !id_off, NULL, NULL, NULL);
     if (!c->failed)
@@ -504,7 +509,7 @@ static uint32_t compile_element(bsg__compiler *c, const bsg__ctx *ctx,
     const bsg__ast_node *e = arr->u.array.items[0];
     char *epath = join_path(c, path, "$");
     if (e->kind == BSG__AST_OBJECT && e->u.object.count > 0 && !is_leaf_definition(ctx, e))
-        return compile_inline_schema(c, ctx, e, epath);
+        return compile_inline_schema(c, ctx, e, epath, true);
     return bsg__compile_path(c, ctx, e, epath);
 }
 
@@ -541,7 +546,7 @@ static uint32_t compile_type_value(bsg__compiler *c, const bsg__ctx *ctx,
                        "inside it is checked", path);
             return bsg__node_new(c, BSG__T_MIXED);
         }
-        return compile_inline_schema(c, ctx, t, path);
+        return compile_inline_schema(c, ctx, t, path, false);
     default:
         bsg__cerror(c, t->offset, "bad-type", "%s is not a valid type", bsg__ast_describe(t));
         bsg__chint(c, "a type is a name such as `String`, an array `[T]` or an object");
@@ -728,7 +733,7 @@ static void decl_fields(bsg__compiler *c, int di, field_list *l, bool *id_off)
         decl_fields(c, d->base, l, id_off);
     if (c->failed)
         return;
-    bsg__ctx ctx = {di, d->type_key, d->strict, d->minimize, NULL};
+    bsg__ctx ctx = {di, d->type_key, d->strict, d->minimize, NULL, d->own_strict, !d->id};
     collect_fields(c, &ctx, d->ast->body, l, id_off);
 }
 
@@ -848,6 +853,7 @@ static void inherit_base_options(bsg__compiler *c)
 {
     for (size_t i = 0; i < c->ndecls; i++) {
         bsg__decl *d = &c->decls[i];
+        d->own_strict = d->strict;
         if (d->base < 0 || bsg__ast_get(d->ast->options, "strict"))
             continue;
         d->strict = c->decls[root_of(c, (int)i)].strict;
@@ -859,10 +865,22 @@ static void inherit_base_options(bsg__compiler *c)
 /* The BSON types for which a path needs no work beyond the type byte: the
    validator's fast path. Null passes where the path is not required (a null
    nested path still reports its required children). */
-static uint32_t fast_mask(const bsg__node *n)
+/* Whether a null value at `n` has anything to fail: `required`,
+   `allowNull: false`, or a `validate: /re/` (which tests the text "null"). */
+static bool judges_null(const bsg_schema *s, const bsg__node *n)
+{
+    if (n->flags & (BSG__F_REQUIRED | BSG__F_NO_NULL))
+        return true;
+    for (uint32_t i = 0; i < n->nchecks; i++)
+        if (s->checks[n->checks + i].kind == BSG__C_USER_REGEXP)
+            return true;
+    return false;
+}
+
+static uint32_t fast_mask(const bsg_schema *s, const bsg__node *n)
 {
     uint32_t m = 0;
-    bool required = n->flags & (BSG__F_REQUIRED | BSG__F_NO_NULL); /* null is checked */
+    bool required = judges_null(s, n); /* null must reach check_value() */
     switch ((bsg__type)n->type) {
     case BSG__T_STRING:
         m = n->nchecks || (n->flags & BSG__F_REQUIRED) ? 0 : BSG__M(BSG__BSON_STRING);
@@ -921,7 +939,7 @@ static bsg_schema *compile_file(const bsg__source *src, const bsg__ast_file *fil
     for (size_t i = 0; i < s->nmodels; i++)
         s->models[i].owner = s;
     for (size_t i = 0; i < s->nnodes; i++)
-        s->nodes[i].fast = fast_mask(&s->nodes[i]);
+        s->nodes[i].fast = fast_mask(s, &s->nodes[i]);
     for (size_t i = 0; i < s->nfields; i++)
         s->fields[i].fast = s->nodes[s->fields[i].node].fast;
     if (!s->pcre_ctx)

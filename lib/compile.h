@@ -23,7 +23,8 @@
 typedef struct bsg__decl {
     const bsg__ast_schema *ast;
     int base;            /* decl index of `extends`, or -1 */
-    bsg_strict strict;   /* BSG_STRICT_TRUE unless set */
+    bsg_strict strict;   /* BSG_STRICT_TRUE unless set; a child's is its base's unless set */
+    bsg_strict own_strict; /* as declared (or true): what its inline subdocuments get */
     bool id;             /* automatic _id */
     bool minimize;
     const char *type_key;
@@ -39,9 +40,15 @@ typedef struct bsg__decl {
 typedef struct bsg__ctx {
     int decl;
     const char *type_key;
-    bsg_strict strict;
+    bsg_strict strict;       /* the schema's, for nested paths */
     bool minimize;
     const char *path; /* dotted path of the object being compiled, for lints */
+    /* What Mongoose passes on to the schemas it creates for inline
+       subdocuments: the `strict` the schema was given (so a discriminator
+       child's inline subdocuments do not get its base's), and an `_id: false`
+       (to inline document arrays only). */
+    bsg_strict child_strict;
+    bool array_id_off;
 } bsg__ctx;
 
 typedef struct bsg__compiler {

@@ -22,6 +22,10 @@ void *bsg__realloc(void *p, size_t n);
 void bsg__free(void *p);
 char *bsg__strndup(const char *s, size_t n);
 
+/* Write `d` as JavaScript's String(d) does ("-60", "1.5e-7", "0" for -0);
+   returns the length, like snprintf. */
+size_t bsg__js_number(double d, char *buf, size_t cap);
+
 /* MARK: - Arena
  * A bump allocator for the AST and compile-time scratch: freed in one go. */
 

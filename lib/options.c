@@ -108,11 +108,7 @@ static const bsg__ast_node *value_and_message(opt_state *st, const bsg__ast_memb
 static uint32_t format_bound(opt_state *st, double v)
 {
     char buf[40];
-    if (v == floor(v) && fabs(v) < 1e21)
-        snprintf(buf, sizeof buf, "%.0f", v);
-    else
-        snprintf(buf, sizeof buf, "%.17g", v);
-    return bsg__pool_add(st->c, buf, strlen(buf));
+    return bsg__pool_add(st->c, buf, bsg__js_number(v, buf, sizeof buf));
 }
 
 /* MARK: - required */
@@ -217,8 +213,14 @@ static const bsg__ast_node *enum_values(opt_state *st, const bsg__ast_node *v, u
     const bsg__ast_node *text = bsg__ast_get(v, "message");
     if (!values || values->kind != BSG__AST_ARRAY)
         return v; /* any other object is a TypeScript enum: its values are the list */
-    if (text && text->kind == BSG__AST_STRING)
+    if (text && text->kind == BSG__AST_STRING) {
         *msg = bsg__pool_add(st->c, text->u.string.text, text->u.string.len);
+    } else if (target_type(st) == BSG__T_STRING) {
+        /* Mongoose's String#enum then passes an undefined message on, and
+           the validator's generic one is printed (Number#enum keeps its own). */
+        static const char generic[] = "Validator failed for path `{PATH}` with value `{VALUE}`";
+        *msg = bsg__pool_add(st->c, generic, sizeof generic - 1);
+    }
     return values;
 }
 
@@ -626,7 +628,10 @@ static void opt_of(opt_state *st, const bsg__ast_member *m, const bsg__ast_node 
         bsg__ctx ctx = *st->ctx;
         if (of->kind == BSG__AST_OBJECT && of->u.object.count > 0 &&
             !bsg__ast_get(of, ctx.type_key)) {
-            /* An inline POJO `of` becomes a subdocument schema. */
+            /* An inline POJO `of` becomes a subdocument schema, which Mongoose
+               creates with no options: strict true, its own _id. */
+            ctx.child_strict = BSG_STRICT_TRUE;
+            ctx.array_id_off = false;
             bsg__ast_node wrapper = {.kind = BSG__AST_OBJECT, .offset = of->offset};
             bsg__ast_member tm = {ctx.type_key, strlen(ctx.type_key), of->offset,
                                   (bsg__ast_node *)of};

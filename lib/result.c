@@ -125,35 +125,39 @@ static void json_escape(bsg_result *r, const char *s, size_t n)
 }
 
 /* Shortest round-tripping form, as JavaScript prints numbers. */
+/* As JavaScript prints numbers in messages; as relaxed Extended JSON in
+   values, where a double keeps a `.0` or an exponent so that it reads back
+   as a double, and NaN and the infinities are spelt out. */
 static void print_double(bsg_result *r, double d, bool raw)
 {
-    if (isnan(d)) {
-        const char *nan = raw ? "NaN" : "{\"$numberDouble\":\"NaN\"}";
-        bsg__text_add(r, nan, strlen(nan));
+    char buf[48];
+    if (!raw && !isfinite(d)) {
+        bsg__text_printf(r, "{\"$numberDouble\":\"%s\"}",
+                         isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
         return;
     }
-    if (isinf(d)) {
-        const char *s = d > 0 ? (raw ? "Infinity" : "{\"$numberDouble\":\"Infinity\"}")
-                              : (raw ? "-Infinity" : "{\"$numberDouble\":\"-Infinity\"}");
-        bsg__text_add(r, s, strlen(s));
-        return;
-    }
-    char buf[40];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d)
-            break;
-    }
-    bsg__text_add(r, buf, strlen(buf));
+    size_t n = bsg__js_number(d, buf, sizeof buf);
+    if (!raw && d == 0 && signbit(d))
+        n = (size_t)snprintf(buf, sizeof buf, "-0.0");
+    else if (!raw && !strpbrk(buf, ".e"))
+        n += (size_t)snprintf(buf + n, sizeof buf - n, ".0");
+    bsg__text_add(r, buf, n);
 }
+
+/* JavaScript's Date range: ±8.64e15 ms around 1970. */
+#define JS_DATE_MAX 8640000000000000LL
 
 static void print_date(bsg_result *r, int64_t ms, bool raw)
 {
-    /* Years 1 to 9999 print as ISO 8601; others as milliseconds (checked
-       before any arithmetic, which would overflow near INT64_MIN). */
+    /* Values: ISO 8601 for years 1 to 9999, else milliseconds (Extended
+       JSON's rule). Messages: as Date#toISOString, which writes years
+       outside 0 to 9999 as +YYYYYY / -YYYYYY, across JavaScript's range.
+       The range is checked before any arithmetic, which would overflow near
+       INT64_MIN. */
     struct tm tm;
     time_t secs = 0;
-    bool iso = ms >= -62135596800000LL && ms <= 253402300799999LL;
+    bool iso = raw ? ms >= -JS_DATE_MAX && ms <= JS_DATE_MAX
+                   : ms >= -62135596800000LL && ms <= 253402300799999LL;
     if (iso) {
         secs = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
         iso = gmtime_r(&secs, &tm) != NULL;
@@ -163,10 +167,16 @@ static void print_date(bsg_result *r, int64_t ms, bool raw)
         return;
     }
     int millis = (int)(ms - (int64_t)secs * 1000);
-    bsg__text_printf(r, raw ? "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ"
-                            : "{\"$date\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\"}",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                     tm.tm_sec, millis);
+    long year = (long)tm.tm_year + 1900;
+    char ytext[16];
+    if (year >= 0 && year <= 9999)
+        snprintf(ytext, sizeof ytext, "%04ld", year);
+    else
+        snprintf(ytext, sizeof ytext, "%c%06ld", year < 0 ? '-' : '+', year < 0 ? -year : year);
+    bsg__text_printf(r, raw ? "%s-%02d-%02dT%02d:%02d:%02d.%03dZ"
+                            : "{\"$date\":\"%s-%02d-%02dT%02d:%02d:%02d.%03dZ\"}",
+                     ytext, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                     millis);
 }
 
 static void print_hex(bsg_result *r, const uint8_t *p, size_t n)

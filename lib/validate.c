@@ -555,11 +555,12 @@ static void check_value(vstate *v, uint32_t node, const elem *e)
     if (e->type == 0x0A) {
         if (n->flags & BSG__F_REQUIRED)
             required_error(v, n, e);
-        else if (n->flags & BSG__F_NO_NULL)
-            bsg__report(v, BSG_KIND_ALLOW_NULL, e, v->s->pool + n->label,
-                        "Path `{PATH}` does not allow null values.", NULL);
         else if (n->type == BSG__T_NESTED)
             report_missing(v, n);
+        else if (!(n->nchecks && bsg__run_checks_on_null(v, n, e)) &&
+                 (n->flags & BSG__F_NO_NULL)) /* Mongoose runs allowNull last */
+            bsg__report(v, BSG_KIND_ALLOW_NULL, e, v->s->pool + n->label,
+                        "Path `{PATH}` does not allow null values.", NULL);
         return;
     }
     if (!type_matches(n, e)) {

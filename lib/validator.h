@@ -154,6 +154,9 @@ void bsg__key_error(vstate *v, const elem *e, const char *why);
 
 /* Run a path's validators in the order written (checks.c). */
 void bsg__run_checks(vstate *v, const bsg__node *n, const elem *e);
+/* The validators that also judge a null value (`validate: /re/`); true if
+   one failed (and was reported). */
+bool bsg__run_checks_on_null(vstate *v, const bsg__node *n, const elem *e);
 
 /* Keys seen in one object where the schema does not list them (keyset.c):
    the first eight compared directly, then a per-depth hash table. */

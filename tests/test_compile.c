@@ -841,7 +841,10 @@ static const validator_row validator_rows[] = {
     {"{ type: String, enum: ['a', 'b'] }", "String(enum \"a\"|\"b\")"},
     {"{ type: String, enum: { values: ['a', 'b'], message: 'bad {VALUE}' } }",
      "String(enum \"a\"|\"b\" \"bad {VALUE}\")"},
-    {"{ type: String, enum: { values: ['a'] } }", "String(enum \"a\")"},
+    /* no message: Mongoose's String#enum prints the generic validator message */
+    {"{ type: String, enum: { values: ['a'] } }",
+     "String(enum \"a\" \"Validator failed for path `{PATH}` with value `{VALUE}`\")"},
+    {"{ type: Number, enum: { values: [1] } }", "Number(enum 1)"},
     {"{ type: String, enum: { A: 'a', B: 'b' } }", "String(enum \"a\"|\"b\")"},
     {"{ type: String, enum: 'only' }", "String(enum \"only\")"},
     {"{ type: String, enum: ['a', null] }", "String(enum \"a\")"},

@@ -63,39 +63,16 @@ function expectedMessage(g, doc) {
 
 // Message differences known and listed in docs/mongoose-differences.md.
 // Each returns its reason when it explains the pair, so a run counts them
-// instead of failing on them.
-const KNOWN_MESSAGES = [
-  // A Date {VALUE} outside the years 0000-9999: bsonguard prints the
-  // milliseconds, toISOString() an expanded year (+275760-09-13T...).
-  (g, b, value) => (value instanceof Date && !isNaN(value) &&
-    (value.getUTCFullYear() < 0 || value.getUTCFullYear() > 9999) ? 'date beyond year 9999 in a message' : null),
-  // A -0 in {VALUE}: JavaScript's String(-0) is "0"; bsonguard writes "-0".
-  (g, b, value) => (Object.is(value, -0) && b.message.replace(/-0\b/, '0') === expectedMessage(g, {
-    get: () => value }) ? '-0 printed as -0' : null),
-  // An integral double in {VALUE} in exponent form (see `exponent`).
-  (g, b, value) => (typeof value === 'number' && Number.isInteger(value) && exponent.test(b.message) &&
-    b.message.replace(exponent, (_, pre, num) => pre + String(Number(num))) === expectedMessage(g, { get: () => value })
-    ? 'integral double printed in exponent form' : null),
-  // `enum: { values }` without a message: Mongoose falls back to its
-  // generic "Validator failed for path ..." text; bsonguard keeps the enum
-  // template.
-  g => (g.kind === 'enum' && /^Validator failed for path /.test(g.message) ? 'enum {values} without message' : null),
-];
+// instead of failing on them. (None now: -0, integral doubles, dates past
+// year 9999 and `enum: { values }` without a message were fixed in lib/.)
+const KNOWN_MESSAGES = [];
 
 // Verdict differences that are known bsonguard bugs, reported and waiting
 // for a fix in lib/. Each returns its reason when it explains one (path,
 // kind) that only one side has; a case whose differences are all explained
 // is counted as known, not failed. Remove an entry once lib/ is fixed.
-const KNOWN_VERDICTS = [
-  // `validate: /re/` on the empty string: Mongoose tests '' (only `match`
-  // skips it); bsonguard skips it as for `match`.
-  (side, e, input) => (side === 'mongoose' && e.kind === 'user defined' && getPath(input, e.path) === ''
-    ? 'validate: /re/ skips the empty string' : null),
-];
-
-// bsonguard prints some integral doubles in {VALUE} in exponent form with
-// one significant digit (60 as 6e+01, -10 as -1e+01); Mongoose writes 60.
-const exponent = /(^|[^\w.])(-?\d(?:\.\d+)?e[+-]\d+)/;
+// (None now: `validate: /re/` on '' was fixed.)
+const KNOWN_VERDICTS = [];
 
 // Generator expectations: a mismatch must carry bsonguard's `type`, a
 // design path its kind. `skip` marks are counted as known when the sides

@@ -70,16 +70,12 @@ function subdocFields(plan, node, obj) {
 
 // MARK: - Valid documents
 
-// Mongoose runs a `validate: /re/` validator on null (RegExp#test(null)
-// tests the text "null"); bsonguard lets null pass on a path that is not
-// required. A known divergence (docs/mongoose-differences.md): no nulls there.
-//
 // Mongoose wraps an array of arrays whose elements are all not arrays
 // (`[null, null]` becomes `[[null, null]]`, then the inner validators run);
 // bsonguard checks the bytes, where a null element is a null element. So
 // elements of nested arrays are never null.
 function nullable(node, element) {
-  return !(node.kind === 'scalar' && node.v.validate) && !(element && node.kind === 'array');
+  return !(element && node.kind === 'array');
 }
 
 class Maker {
@@ -160,15 +156,14 @@ function slots(plan, doc) {
   const model = declOf(plan, plan.model);
 
   // `ctx` is what the plan alone does not say about an object level:
-  //  strict   the mode for its own fields as bsonguard has it: a declared
-  //           schema's own (default true), inherited by nested paths and
-  //           inline subdocuments (DESIGN.md 5.1);
+  //  strict   the mode for its own fields as bsonguard has it;
   //  mgOwn, mgInline  Mongoose's mode for its own fields and for inline
-  //           subdocuments declared at this level. They differ from
-  //           bsonguard's for two kinds of inline subdocuments, which keep
-  //           the default: those a discriminator child declares (built
-  //           before discriminator() merged the base's options into the
-  //           child) and a Map's inline `of: {...}`;
+  //           subdocuments declared at this level. Two kinds of inline
+  //           subdocuments keep the default: those a discriminator child
+  //           declares (built before discriminator() merged the base's
+  //           options into the child) and a Map's inline `of: {...}`;
+  //           bsonguard follows (the `skip` below guards any regression
+  //           as a known difference no longer: strict and mgOwn agree);
   //  idOff    the enclosing schema has `_id: false`, which Mongoose passes
   //           on to inline document arrays (see inlineId()).
   function object(obj, segs, decl, fields, top, ctx, childOwn = new Set()) {
@@ -200,7 +195,7 @@ function slots(plan, doc) {
         } else {
           const idOff = inlineIdOff(where, ctx.idOff);
           object(value, segs, { options: idOff ? { _id: false } : {} }, fields, false,
-            { strict: ctx.strict, mgOwn: ctx.mgInline, mgInline: ctx.mgInline, idOff });
+            { strict: ctx.mgInline, mgOwn: ctx.mgInline, mgInline: ctx.mgInline, idOff });
         }
       }
       break;
@@ -235,9 +230,8 @@ const DEFAULT_STRICT = true;
 // Whether an inline subdocument has no `_id` path. Mongoose passes a
 // schema's `_id: false` on to its inline document arrays (and theirs), but
 // not to inline single nested subdocuments or a Map's inline values, which
-// get an `_id`. bsonguard gives every inline subdocument an `_id` (a known
-// divergence, docs/mongoose-differences.md), so the documents leave `_id`
-// out of elements where Mongoose has none.
+// get an `_id`; bsonguard does the same. The documents leave `_id` out of
+// elements where neither has one.
 function inlineIdOff(where, idOff) {
   return where === 'element' ? idOff : false;
 }

@@ -1015,6 +1015,20 @@ static const vcase strict_cases[] = {
     {"schema T { a: String } with { strict: 'throw' }", NULL, "{\"b\": 1}", "", BSG_STRICT_FALSE},
     {"schema T { a: String } with { strict: 'throw' }", NULL, "{\"b\": 1}", "", BSG_STRICT_TRUE},
     {"schema T { a: String } with { strict: 'throw' }", NULL, "{\"b\": 1}", "b unknown", BSG_STRICT_SCHEMA},
+    /* as Mongoose builds them: a discriminator child's inline subdocuments and
+       a Map's inline `of` get the default strict, not the base's or parent's */
+    {"schema B { x: String } with { strict: 'throw' }\n"
+     "schema C extends B { sub: { type: { y: String } }, list: [{ z: String }], n: { w: String } }",
+     "B", "{\"__t\": \"C\", \"sub\": {\"zz\": 1}, \"list\": [{\"zz\": 1}], \"n\": {\"zz\": 1}}",
+     "n.zz unknown", 0},
+    {"schema A { m: { type: Map, of: { c: String } }, one: { type: { q: String } } } "
+     "with { strict: 'throw' }", NULL, "{\"m\": {\"k\": {\"zz\": 1}}, \"one\": {\"zz\": 1}}",
+     "one.zz unknown", 0},
+    /* `_id: false` reaches inline document arrays, not single nested ones */
+    {"schema A { arr: [{ b: String }], one: { type: { q: String } } } "
+     "with { _id: false, strict: 'throw' }", NULL,
+     "{\"arr\": [{\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"}}], "
+     "\"one\": {\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"}}}", "arr.0._id unknown", 0},
     /* inline children inherit the parent's strict; declared ones keep their own */
     {STRICT_SCHEMAS, "P", "{\"c\": {\"a\": \"x\", \"zz\": 1}}", "", 0},
     {STRICT_SCHEMAS, "P", STRICT_DOC, "d.zz unknown, sub.zz unknown, arr.0.zz unknown, n.zz unknown, zz unknown", 0},

@@ -26,6 +26,12 @@ export interface CompileOptions {
   regexMatchLimit?: number;
   /** PCRE2 depth limit for each `match` test; default 10,000. */
   regexDepthLimit?: number;
+  /**
+   Custom validators for `validate: 'name'`: each gets the stored value as the
+   driver decodes it and returns true (pass), false (fail with the default
+   message) or a string (fail with that message). Called synchronously.
+   */
+  validators?: Record<string, (value: unknown) => boolean | string>;
 }
 
 /** .bsg text as returned by fromMongoose(): compile() accepts it as it is. */

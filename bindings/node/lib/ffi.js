@@ -62,8 +62,11 @@ const bsg_value = koffi.struct('bsg_value', {
   number: 'double',
 });
 
+// `message` is `char *` in C; declared as bytes here because koffi hands a
+// callback's `char *` to JavaScript as a string copy, and the validator must
+// write into the buffer (lib/validators.js).
 const bsg_validator_fn = koffi.proto(
-  'bool bsg_validator_fn(const bsg_value *value, void *ctx, char *message, size_t cap)');
+  'bool bsg_validator_fn(const bsg_value *value, void *ctx, uint8_t *message, size_t cap)');
 
 koffi.opaque('bsg_registry');
 

@@ -8,6 +8,7 @@
 // from the library's own JSON rendering (one FFI call, whatever the count).
 
 const ffi = require('./ffi');
+const { makeRegistry, unregisterAll } = require('./validators');
 const { BSON } = require('bson');
 
 const { koffi } = ffi;
@@ -283,6 +284,7 @@ class Validator {
 const schemaCells = new FinalizationRegistry(handle => {
   if (handle.schema !== null) ffi.bsg_schema_free(handle.schema);
   handle.schema = null;
+  unregisterAll(handle.callbacks);
 });
 
 /** Every schema of one compiled .bsg source. Immutable. */
@@ -291,8 +293,8 @@ class SchemaSet {
   #validators = new Map();
   #lint = null;
 
-  constructor(schema, filename) {
-    this.#handle = { schema };
+  constructor(schema, filename, callbacks = []) {
+    this.#handle = { schema, callbacks }; // callbacks: JS validators the schema calls
     this.filename = filename;
     const names = [];
     const n = Number(ffi.bsg_schema_model_count(schema));
@@ -347,6 +349,7 @@ class SchemaSet {
     schemaCells.unregister(this);
     ffi.bsg_schema_free(this.#handle.schema);
     this.#handle.schema = null;
+    unregisterAll(this.#handle.callbacks);
   }
 }
 
@@ -365,17 +368,31 @@ const COMPILE_FIELDS = [
 ];
 
 // A limit of 0 means the library's default, as in C.
-function compileOptions(options) {
+function compileOptions(options, registry) {
   const opts = {};
   ffi.bsg_compile_options_init(opts);
   for (const [js, c] of COMPILE_FIELDS)
     if (options[js] !== undefined) opts[c] = uint32Option(js, options[js]);
+  if (registry) opts.registry = registry.registry;
   return opts;
 }
 
-function compiled(schema, diag, filename) {
-  if (schema === null) throw new BsonGuardError(diagFromC(diag, 'error'));
-  return new SchemaSet(schema, filename);
+// Compile with `options.validators` registered for the call: the registry
+// is freed at once, the callbacks live as long as the schema set.
+function compileWith(options, filename, call) {
+  const registry = makeRegistry(options.validators);
+  const diag = {};
+  let schema;
+  try {
+    schema = call(compileOptions(options, registry), diag);
+  } finally {
+    if (registry) ffi.bsg_registry_free(registry.registry);
+  }
+  if (schema === null) {
+    if (registry) unregisterAll(registry.callbacks);
+    throw new BsonGuardError(diagFromC(diag, 'error'));
+  }
+  return new SchemaSet(schema, filename, registry ? registry.callbacks : []);
 }
 
 /**
@@ -392,18 +409,16 @@ function compile(source, options = {}) {
   if (typeof source === 'string') source = Buffer.from(source, 'utf8');
   else if (!isBytes(source)) throw new TypeError('bsonguard: compile expects .bsg source as a string or bytes');
   const filename = options.filename ?? '<schema>';
-  const diag = {};
-  const schema = ffi.bsg_schema_compile_opts(source, source.length, filename, compileOptions(options), diag);
-  const set = compiled(schema, diag, filename);
+  const set = compileWith(options, filename,
+    (opts, diag) => ffi.bsg_schema_compile_opts(source, source.length, filename, opts, diag));
   if (warnings !== undefined) set.warnings = warnings;
   return set;
 }
 
 /** Read and compile a .bsg file. */
 function compileFile(path, options = {}) {
-  const diag = {};
-  const schema = ffi.bsg_schema_compile_file_opts(String(path), compileOptions(options), diag);
-  return compiled(schema, diag, String(path));
+  return compileWith(options, String(path),
+    (opts, diag) => ffi.bsg_schema_compile_file_opts(String(path), opts, diag));
 }
 
 /* MARK: - From Mongoose */

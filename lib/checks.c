@@ -56,24 +56,52 @@ static const char *gave_up(int rc)
     }
 }
 
-static bool check_regex(vstate *v, const bsg__check *ck, const elem *e, const char **limit)
+/* Whether the regex of `ck` matches the UTF-8 text `subject`. */
+static bool regex_matches(vstate *v, const bsg__check *ck, const uint8_t *subject, size_t n,
+                          const char **limit)
 {
-    uint32_t n = rd32(e->val) - 1;
-    if (n == 0 && ck->kind == BSG__C_REGEXP)
-        return true; /* `match` skips ''; a `validate: /re/` tests it */
     bsg_result *r = v->r;
     if (!r->match_data)
         r->match_data = pcre2_match_data_create(1, v->s->pcre_ctx);
     /* The JIT entry point skips pcre2_match's argument checks; patterns
        PCRE2 could not JIT-compile take the interpreter. */
     const pcre2_code *re = v->s->regexes[ck->first];
-    int rc = pcre2_jit_match(re, e->val + 4, n, 0, PCRE2_NO_UTF_CHECK, r->match_data,
+    int rc = pcre2_jit_match(re, subject, n, 0, PCRE2_NO_UTF_CHECK, r->match_data,
                              v->s->match_ctx);
     if (rc == PCRE2_ERROR_JIT_BADOPTION)
-        rc = pcre2_match(re, e->val + 4, n, 0, PCRE2_NO_UTF_CHECK, r->match_data,
-                         v->s->match_ctx);
+        rc = pcre2_match(re, subject, n, 0, PCRE2_NO_UTF_CHECK, r->match_data, v->s->match_ctx);
     *limit = gave_up(rc);
     return rc >= 0;
+}
+
+static bool check_regex(vstate *v, const bsg__node *node, const bsg__check *ck, const elem *e,
+                        const char **limit)
+{
+    if (e->type == 0x02) {
+        uint32_t n = rd32(e->val) - 1;
+        if (n == 0 && ck->kind == BSG__C_REGEXP)
+            return true; /* `match` skips ''; a `validate: /re/` tests it */
+        return regex_matches(v, ck, e->val + 4, n, limit);
+    }
+    if (ck->kind != BSG__C_USER_REGEXP || (e->type != 0x03 && e->type != 0x04))
+        return true; /* `match` tests strings only */
+    /* `validate: /re/` on an array or subdocument path tests the value's
+       text; it is built in the result's scratch text and dropped after. */
+    bsg_result *r = v->r;
+    size_t start = r->text_len;
+    if (node->type == BSG__T_MAP)
+        bsg__text_add(r, "[object Map]", 12);
+    else if (e->type == 0x03)
+        bsg__text_add(r, "[object Object]", 15);
+    else
+        bsg__print_js_array(r, e->val, e->vlen);
+    /* Parts a cap kept the walk from checking may not be UTF-8: PCRE2 must
+       not see them unchecked. */
+    const uint8_t *text = (const uint8_t *)r->text + start;
+    size_t len = r->text_len - start;
+    bool ok = bsg__utf8_valid_in(text, len, len) && regex_matches(v, ck, text, len, limit);
+    r->text_len = start;
+    return ok;
 }
 
 static bool check_user(vstate *v, const bsg__check *ck, const elem *e, char *msg, size_t cap)
@@ -116,7 +144,8 @@ static bool enum_has(const vstate *v, const bsg__check *ck, const elem *e)
 
 /* Whether a value passes one validator. `len` receives a string's UTF-16
    length when it had to be counted, `limit` whether a regex gave up. */
-static inline bool check_passes(vstate *v, const bsg__check *ck, const elem *e, double d,
+static inline bool check_passes(vstate *v, const bsg__node *n, const bsg__check *ck,
+                                const elem *e, double d,
                                 uint32_t *len, const char **limit, char *umsg, size_t cap)
 {
     switch ((bsg__check_kind)ck->kind) {
@@ -142,7 +171,7 @@ static inline bool check_passes(vstate *v, const bsg__check *ck, const elem *e, 
         return ck->kind == BSG__C_MINLENGTH ? *len >= ck->num : *len <= ck->num;
     case BSG__C_REGEXP:
     case BSG__C_USER_REGEXP:
-        return e->type != 0x02 || check_regex(v, ck, e, limit);
+        return check_regex(v, n, ck, e, limit);
     case BSG__C_USER:
         return check_user(v, ck, e, umsg, cap);
     }
@@ -225,7 +254,7 @@ void bsg__run_checks(vstate *v, const bsg__node *n, const elem *e)
         const char *limit = NULL;
         char umsg[256];
         umsg[0] = '\0';
-        if (!check_passes(v, &checks[i], e, d, &len, &limit, umsg, sizeof umsg)) {
+        if (!check_passes(v, n, &checks[i], e, d, &len, &limit, umsg, sizeof umsg)) {
             check_failed(v, n, &checks[i], e, len, limit, umsg);
             return;
         }
@@ -242,7 +271,8 @@ bool bsg__run_checks_on_null(vstate *v, const bsg__node *n, const elem *e)
     const bsg__check *checks = v->s->checks + n->checks;
     for (uint32_t i = 0; i < n->nchecks; i++) {
         const char *limit = NULL;
-        if (checks[i].kind == BSG__C_USER_REGEXP && !check_regex(v, &checks[i], &as_text, &limit)) {
+        if (checks[i].kind == BSG__C_USER_REGEXP &&
+            !check_regex(v, n, &checks[i], &as_text, &limit)) {
             check_failed(v, n, &checks[i], e, 0, limit, "");
             return true;
         }

@@ -205,6 +205,79 @@ static void print_container(bsg_result *r, uint8_t type, const uint8_t *v)
     bson_free(json);
 }
 
+/* The size of the value of `type` at p, or UINT32_MAX when it does not fit
+   in the `avail` bytes before the container's end. */
+static uint32_t value_size(uint8_t type, const uint8_t *p, size_t avail)
+{
+    uint32_t n;
+    switch (type) {
+    case 0x01: case 0x09: case 0x11: case 0x12: n = 8; break;
+    case 0x10: n = 4; break;
+    case 0x07: n = 12; break;
+    case 0x13: n = 16; break;
+    case 0x08: n = 1; break;
+    case 0x06: case 0x0A: case 0x7F: case 0xFF: n = 0; break;
+    case 0x02: case 0x0D: case 0x0E: case 0x03: case 0x04: case 0x05: case 0x0C: case 0x0F:
+        if (avail < 5)
+            return UINT32_MAX;
+        n = rd32(p);
+        if (type == 0x02 || type == 0x0D || type == 0x0E)
+            n = n >= 1 && n <= avail - 4 && p[4 + n - 1] == 0 ? n + 4 : UINT32_MAX;
+        else if (type == 0x05)
+            n = n <= avail - 5 ? n + 5 : UINT32_MAX;
+        else if (type == 0x0C)
+            n = n <= avail - 4 && avail - 4 - n >= 12 ? n + 16 : UINT32_MAX;
+        else if (n < 5)
+            n = UINT32_MAX;
+        break;
+    case 0x0B: {
+        const uint8_t *a = memchr(p, 0, avail);
+        const uint8_t *b = a ? memchr(a + 1, 0, avail - (size_t)(a + 1 - p)) : NULL;
+        n = b ? (uint32_t)(b + 1 - p) : UINT32_MAX;
+        break;
+    }
+    default: return UINT32_MAX;
+    }
+    return n <= avail ? n : UINT32_MAX;
+}
+
+/* An array as JavaScript's String(array) writes it, as a `validate: /re/`
+   on an array path tests it: the elements joined by commas, null and
+   undefined as nothing, nested arrays the same way, subdocuments as
+   [object Object]; dates are ISO 8601 here (a Date's own text depends on the
+   time zone). Bounds-checked: a caller may hand bytes no walk has checked
+   (an array cut by a cap); the text stops where they stop making sense. */
+static void print_js_array(bsg_result *r, const uint8_t *v, size_t avail, int depth)
+{
+    if (avail < 5 || rd32(v) < 5 || rd32(v) > avail || depth > 16)
+        return;
+    const uint8_t *p = v + 4, *end = v + rd32(v) - 1;
+    for (bool first = true; p < end; first = false) {
+        uint8_t type = *p++;
+        const uint8_t *nul = memchr(p, 0, (size_t)(end - p));
+        if (!nul)
+            return;
+        p = nul + 1;
+        uint32_t n = value_size(type, p, (size_t)(end - p));
+        if (n == UINT32_MAX)
+            return;
+        if (!first)
+            bsg__text_add(r, ",", 1);
+        if (type == 0x03)
+            bsg__text_add(r, "[object Object]", 15);
+        else if (type == 0x04)
+            print_js_array(r, p, n, depth + 1);
+        else if (type != 0x0A && type != 0x06)
+            bsg__print_value(r, type, p, true);
+        p += n;
+    }
+}
+
+void bsg__print_js_array(bsg_result *r, const uint8_t *v, size_t len)
+{
+    print_js_array(r, v, len, 0);
+}
+
 void bsg__print_value(bsg_result *r, uint8_t type, const uint8_t *v, bool raw)
 {
     switch (type) {

@@ -41,6 +41,10 @@ size_t bsg__text_end(bsg_result *r, size_t start);
    prints {VALUE} in messages (`raw`: strings unquoted). Appends to the text. */
 void bsg__print_value(bsg_result *r, uint8_t type, const uint8_t *v, bool raw);
 
+/* Append an array (`len` bytes available at v) as JavaScript's
+   String(array) writes it ("1,2,,a"), for `validate: /re/` on array paths. */
+void bsg__print_js_array(bsg_result *r, const uint8_t *v, size_t len);
+
 /* Append the errors of `r` to the text of `out` as bsg_result_json() renders them. */
 void bsg__result_json_append(const bsg_result *r, bsg_result *out);
 

@@ -257,6 +257,7 @@ static bool may_descend(vstate *v, const elem *e)
 {
     if (v->depth < v->max_depth)
         return true;
+    v->cuts++;
     tmpl_args a = {0};
     char msg[200];
     snprintf(msg, sizeof msg,
@@ -272,6 +273,7 @@ static bool may_descend(vstate *v, const elem *e)
    checking its elements, so a huge array costs no more than the cap. */
 static void array_too_long(vstate *v, const elem *e)
 {
+    v->cuts++;
     tmpl_args a = {0};
     char msg[200];
     snprintf(msg, sizeof msg, "Path `{PATH}` has more than the configured %u array elements",
@@ -571,6 +573,7 @@ static void check_value(vstate *v, uint32_t node, const elem *e)
         required_error(v, n, e);
         return;
     }
+    const uint32_t cuts = v->cuts;
     switch (n->type) {
     case BSG__T_ARRAY: walk_array(v, n, e); break;
     case BSG__T_MAP: walk_map(v, n, e); break;
@@ -579,7 +582,13 @@ static void check_value(vstate *v, uint32_t node, const elem *e)
     default:
         if (n->nchecks)
             bsg__run_checks(v, n, e);
+        return;
     }
+    /* A container's own validators (`validate` on an array, a Map or a
+       subdocument path) judge the whole value, once the walk has checked
+       all of it (no cap cut it short). */
+    if (n->nchecks && !v->stop && v->cuts == cuts)
+        bsg__run_checks(v, n, e);
 }
 
 /* MARK: - Objects */
@@ -879,6 +888,7 @@ bool bsg_validate(const bsg_model *model, const uint8_t *data, size_t len,
     v.strict = opts->strict;
     v.max_array = opts->max_array_length ? opts->max_array_length : UINT32_MAX;
     v.stop = false;
+    v.cuts = 0;
     v.have_now = false;
     v.depth = 0;
     if (!model) {

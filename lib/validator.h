@@ -35,6 +35,7 @@ typedef struct vstate {
     bsg_kind depth_kind; /* `server` at MongoDB's limit, `limit` below it */
     bsg_strict strict;   /* override, or BSG_STRICT_SCHEMA */
     bool stop;           /* cap reached or framing lost */
+    uint32_t cuts;       /* containers a depth or array cap kept the walk out of */
     bool have_now;
     double now_ms;
     uint32_t depth;

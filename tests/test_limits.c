@@ -223,6 +223,11 @@ START_TEST(array_length)
     ck_assert_str_eq(run("{\"any\": {\"x\": [1, 2, 3, 4]}}", &o, out, sizeof out),
                      "any.x limit");
     ck_assert_str_eq(run("{\"any\": [1, 2, 3]}", &o, out, sizeof out), "");
+    /* an array the cap cut short is not judged by its own validators */
+    ck_assert_str_eq(util_run("schema A { l: { type: [Number], validate: /zz/ } }", "A",
+                              "{\"l\": [1, 2, 3, 4]}", &o, out, sizeof out), "l limit");
+    ck_assert_str_eq(util_run("schema A { l: { type: [Number], validate: /zz/ } }", "A",
+                              "{\"l\": [1, 2, 3]}", &o, out, sizeof out), "l user defined");
     /* 0 is no cap */
     o.max_array_length = 0;
     ck_assert_str_eq(run("{\"tags\": [\"a\", \"b\", \"c\", \"d\"]}", &o, out, sizeof out), "");

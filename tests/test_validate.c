@@ -322,6 +322,24 @@ END_TEST
 /* MARK: - Validators */
 
 static const vcase validator_cases[] = {
+    /* `validate: /re/` on a container path tests String(value), as in
+       Mongoose 9: an array's elements joined by commas (null as nothing,
+       nested arrays flattened), a subdocument "[object Object]", a Map
+       "[object Map]" (checked against Mongoose) */
+    {"schema T { l: { type: [Number], validate: /^1,2/ } }", NULL, "{\"l\": [1, 2, 3]}", "", 0},
+    {"schema T { l: { type: [Number], validate: /^1,2/ } }", NULL, "{\"l\": [2, 1]}",
+     "l user defined", 0},
+    {"schema T { n: { type: [[String]], validate: /^a,,b$/ } }", NULL,
+     "{\"n\": [[\"a\"], [null, \"b\"]]}", "", 0},
+    {"schema T { o: { type: { x: Number }, validate: /object Object/ } }", NULL,
+     "{\"o\": {\"x\": 1}}", "", 0},
+    {"schema T { o: { type: { x: Number }, validate: /zz/ } }", NULL, "{\"o\": {\"x\": 1}}",
+     "o user defined", 0},
+    {"schema T { m: { type: Map, of: String, validate: /^\\[object Map\\]$/ } }", NULL,
+     "{\"m\": {\"a\": \"x\"}}", "", 0},
+    /* element errors and the array's own are both reported, each at its path */
+    {"schema T { l: { type: [Number], validate: /zz/ } }", NULL, "{\"l\": [1, \"x\"]}",
+     "l.1 type, l user defined", 0},
     /* required */
     {"schema T { s: { type: String, required: true } }", NULL, "{}", "s required", 0},
     {"schema T { s: { type: String, required: true } }", NULL, "{\"s\": null}", "s required", 0},

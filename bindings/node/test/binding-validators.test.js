@@ -66,6 +66,18 @@ test('values arrive as the driver decodes them', () => {
   set.close();
 });
 
+test('a validator on an array or subdocument path gets the whole value, as in Mongoose', () => {
+  const got = [];
+  const set = compile(`schema T { tags: { type: [String], validate: 'few' }, o: { type: { x: Number }, validate: 'hasX' } }`,
+    { validators: { few: v => { got.push(v); return v.length <= 2; }, hasX: v => { got.push(v); return 'x' in v; } } });
+  const t = set.model('T');
+  assert.equal(t.validate({ tags: ['a', 'b'], o: { x: 1 } }).valid, true);
+  assert.deepEqual(got, [['a', 'b'], { x: 1 }]);
+  assert.deepEqual(t.validate({ tags: ['a', 'b', 'c'], o: { y: 1 } }).errors.map(e => [e.path, e.kind]),
+    [['tags', 'user defined'], ['o', 'user defined']]);
+  set.close();
+});
+
 test('a validator that throws fails with the exception in its message', () => {
   const set = compile(`schema T { s: { type: String, validate: 'boom' } }`,
     { validators: { boom: () => { throw new Error('kaput'); } } });

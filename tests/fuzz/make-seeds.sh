@@ -40,7 +40,7 @@ def docs(path):
 def write(sub, name, data):
     with open(os.path.join(out, sub, name), 'wb') as f:
         f.write(data)
-seed_models = [4, 4, 5, 5, 5, 8, 9, 9, 2, 2]
+seed_models = [4, 4, 5, 5, 5, 8, 9, 9, 2, 2, 4, 4]
 sources = {
     'conversations': [2] * 6,
     'orders': [3] * 3,

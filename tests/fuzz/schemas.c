@@ -65,6 +65,11 @@ static const char *const sources[] = {
     "  nested: { deep: { deeper: { type: String, required: true } } },\n"
     "  rx:    { type: String, match: /(a+)+$/ },\n"
     "  oid:   { type: 'ObjectId' },\n"
+    "  code:  { type: String, validate: { validator: /^\\w+$/, message: '{PATH} is not a word' } },\n"
+    "  list:  { type: [String], validate: /a,b/ },\n"
+    "  obj:   { type: { k: String }, validate: /object/ },\n"
+    "  mapv:  { type: Map, of: Number, validate: { validator: /Map/, message: 'no map' } },\n"
+    "  nn:    { type: String, allowNull: false, validate: /^null$/ },\n"
     "} with { strict: 'throw', versionKey: false }\n",
 
     /* Discriminators on a custom key. */

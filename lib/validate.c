@@ -126,9 +126,8 @@ static const uint8_t fixed_size[32] = {
 
 /* The common cases inline: fixed-width values and ASCII-checked strings. */
 static inline __attribute__((always_inline)) uint32_t
-value_length(vstate *v, const uint8_t *type_at, const uint8_t *p, uint32_t avail)
+value_length(vstate *v, uint8_t type, const uint8_t *type_at, const uint8_t *p, uint32_t avail)
 {
-    const uint8_t type = *type_at;
     uint32_t n = type < 32 ? fixed_size[type] : 0xFF;
     if (n != 0xFF) {
         if (n > avail) {
@@ -214,7 +213,7 @@ next_elem(vstate *v, const uint8_t **pp, const uint8_t *end, elem *e)
     e->head = bsg__key_head(p, e->klen);
 found:
     p = nul + 1;
-    uint32_t n = value_length(v, e->key - 1, p, (uint32_t)(end - p));
+    uint32_t n = value_length(v, e->type, e->key - 1, p, (uint32_t)(end - p));
     if (n == UINT32_MAX)
         return false;
     e->val = p;
@@ -230,7 +229,7 @@ read_known_key(vstate *v, const uint8_t **pp, const uint8_t *end, uint32_t klen,
                elem *c)
 {
     const uint8_t *p = *pp, *q = p + 2 + klen;
-    uint32_t size = value_length(v, p, q, (uint32_t)(end - q));
+    uint32_t size = value_length(v, *p, p, q, (uint32_t)(end - q));
     if (size == UINT32_MAX)
         return false;
     c->type = *p;
@@ -405,7 +404,7 @@ static void walk_array(vstate *v, const bsg__node *n, const elem *e)
     elem c;
     uint32_t index = 0;
     while (!v->stop) {
-        if (index >= v->max_array && p < end) {
+        if (__builtin_expect(index >= v->max_array, 0) && p < end) {
             array_too_long(v, e);
             return;
         }
@@ -414,7 +413,7 @@ static void walk_array(vstate *v, const bsg__node *n, const elem *e)
             /* The key is the index written out, as arrays normally are. */
             const uint8_t *q = p + 2 + klen;
             if (*p < 32 && (fast & (UINT32_C(1) << *p))) {
-                uint32_t size = value_length(v, p, q, (uint32_t)(end - q));
+                uint32_t size = value_length(v, *p, p, q, (uint32_t)(end - q));
                 if (size == UINT32_MAX)
                     break;
                 if (*p != 0x09 || date_in_range(&(elem){.val = q})) {
@@ -535,6 +534,37 @@ static bool required_fails(const bsg__node *n, const elem *e)
     }
 }
 
+/* A null value: it passes unless something judges null. Out of line: rare. */
+static __attribute__((noinline, cold)) void null_value(vstate *v, const bsg__node *n,
+                                                       const elem *e)
+{
+    if (n->flags & BSG__F_REQUIRED)
+        required_error(v, n, e);
+    else if (n->type == BSG__T_NESTED)
+        report_missing(v, n);
+    else if (!(n->nchecks && bsg__run_checks_on_null(v, n, e)) &&
+             (n->flags & BSG__F_NO_NULL)) /* Mongoose runs allowNull last */
+        bsg__report(v, BSG_KIND_ALLOW_NULL, e, v->s->pool + n->label,
+                    "Path `{PATH}` does not allow null values.", NULL);
+}
+
+/* A container with validators of its own (`validate` on an array, a Map or
+   a subdocument path): they judge the whole value once the walk has checked
+   all of it (no cap cut it short). */
+static __attribute__((noinline)) void container_with_checks(vstate *v, uint32_t node,
+                                                            const bsg__node *n, const elem *e)
+{
+    const uint32_t cuts = v->cuts;
+    if (n->type == BSG__T_ARRAY)
+        walk_array(v, n, e);
+    else if (n->type == BSG__T_MAP)
+        walk_map(v, n, e);
+    else
+        walk_object(v, node, e);
+    if (!v->stop && v->cuts == cuts)
+        bsg__run_checks(v, n, e);
+}
+
 static void check_value(vstate *v, uint32_t node, const elem *e)
 {
     const bsg__node *n = &v->s->nodes[node];
@@ -555,14 +585,7 @@ static void check_value(vstate *v, uint32_t node, const elem *e)
         break;
     }
     if (e->type == 0x0A) {
-        if (n->flags & BSG__F_REQUIRED)
-            required_error(v, n, e);
-        else if (n->type == BSG__T_NESTED)
-            report_missing(v, n);
-        else if (!(n->nchecks && bsg__run_checks_on_null(v, n, e)) &&
-                 (n->flags & BSG__F_NO_NULL)) /* Mongoose runs allowNull last */
-            bsg__report(v, BSG_KIND_ALLOW_NULL, e, v->s->pool + n->label,
-                        "Path `{PATH}` does not allow null values.", NULL);
+        null_value(v, n, e);
         return;
     }
     if (!type_matches(n, e)) {
@@ -573,7 +596,12 @@ static void check_value(vstate *v, uint32_t node, const elem *e)
         required_error(v, n, e);
         return;
     }
-    const uint32_t cuts = v->cuts;
+    bool container = n->type == BSG__T_ARRAY || n->type == BSG__T_MAP ||
+                     n->type == BSG__T_EMBEDDED || n->type == BSG__T_NESTED;
+    if (container && n->nchecks) {
+        container_with_checks(v, node, n, e);
+        return;
+    }
     switch (n->type) {
     case BSG__T_ARRAY: walk_array(v, n, e); break;
     case BSG__T_MAP: walk_map(v, n, e); break;
@@ -582,13 +610,7 @@ static void check_value(vstate *v, uint32_t node, const elem *e)
     default:
         if (n->nchecks)
             bsg__run_checks(v, n, e);
-        return;
     }
-    /* A container's own validators (`validate` on an array, a Map or a
-       subdocument path) judge the whole value, once the walk has checked
-       all of it (no cap cut it short). */
-    if (n->nchecks && !v->stop && v->cuts == cuts)
-        bsg__run_checks(v, n, e);
 }
 
 /* MARK: - Objects */
@@ -688,7 +710,7 @@ static uint32_t discriminate(vstate *v, uint32_t node, const elem *e)
         p = nul + 1;
         bool was_stopped = v->stop;
         v->stop = true; /* bsg__malformed() is then silent */
-        uint32_t n = value_length(v, type_at, p, (uint32_t)(end - p));
+        uint32_t n = value_length(v, type, type_at, p, (uint32_t)(end - p));
         v->stop = was_stopped;
         if (n == UINT32_MAX)
             return node;
@@ -763,7 +785,7 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
             if (!wide && *p < 32 && (f->fast & (UINT32_C(1) << *p)) && !(seen0 & bit) &&
                 !(top && f->head == ID_HEAD)) {
                 /* ...and its value needs no more than its framing: done. */
-                uint32_t size = value_length(v, p, q, (uint32_t)(end - q));
+                uint32_t size = value_length(v, *p, p, q, (uint32_t)(end - q));
                 if (size == UINT32_MAX)
                     break;
                 if (*p != 0x09 || date_in_range(&(elem){.val = q})) {

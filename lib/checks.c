@@ -95,10 +95,12 @@ static bool check_regex(vstate *v, const bsg__node *node, const bsg__check *ck, 
         bsg__text_add(r, "[object Object]", 15);
     else
         bsg__print_js_array(r, e->val, e->vlen);
+    /* An empty array prints nothing, and a fresh result has no text yet:
+       NULL + 0 is undefined, so test "" then. */
+    const uint8_t *text = r->text ? (const uint8_t *)r->text + start : (const uint8_t *)"";
+    size_t len = r->text_len - start;
     /* Parts a cap kept the walk from checking may not be UTF-8: PCRE2 must
        not see them unchecked. */
-    const uint8_t *text = (const uint8_t *)r->text + start;
-    size_t len = r->text_len - start;
     bool ok = bsg__utf8_valid_in(text, len, len) && regex_matches(v, ck, text, len, limit);
     r->text_len = start;
     return ok;

@@ -2100,6 +2100,28 @@ START_TEST(bug_extreme_dates)
 }
 END_TEST
 
+/* Found by fuzzing: `validate: /re/` on an empty array tests the text "",
+   which prints nothing; with a result that had no text yet, the subject was
+   NULL + 0 (undefined behaviour, reported by UBSan). */
+START_TEST(bug_regex_on_empty_array)
+{
+    bsg_schema *s = util_compile("schema T { l: { type: [String], validate: /a,b/ },"
+                                 " e: { type: [Number], validate: /^$/ } }");
+    const bsg_model *m = util_model(s, NULL);
+    const char *docs[] = {"{\"l\": []}", "{\"e\": []}"};
+    const char *expect[] = {"l user defined", ""};
+    for (size_t i = 0; i < COUNT(docs); i++) {
+        bsg_result *r = bsg_result_new(); /* no text yet */
+        bson_t *b = util_json(docs[i]);
+        util_validate(m, b, NULL, r);
+        ck_assert_errors(r, expect[i]);
+        bson_destroy(b);
+        bsg_result_free(r);
+    }
+    bsg_schema_free(s);
+}
+END_TEST
+
 /* Map keys with `.` at every position of keys of 1 to 16 bytes (short keys
    are tested a word at a time), and the same keys without it. */
 START_TEST(map_key_dots_everywhere)
@@ -2265,6 +2287,7 @@ static Suite *validate_suite(void)
         tcase_add_test(tc, bug_many_errors);
         tcase_add_test(tc, bug_nan_message);
         tcase_add_test(tc, bug_extreme_dates);
+        tcase_add_test(tc, bug_regex_on_empty_array);
         tcase_add_test(tc, map_key_dots_everywhere);
         tcase_add_test(tc, mixed_id_server_rules);
         tcase_add_test(tc, one_error_per_path);

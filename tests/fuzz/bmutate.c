@@ -153,14 +153,8 @@ static void gen_elems(bm_rng *r, bt_node *n, int depth, uint32_t *budget);
 static void gen_value(bm_rng *r, bt_node *n, uint8_t type, int depth, uint32_t *budget)
 {
     uint8_t v[32];
-    uint8_t type_keep = type;
-    uint8_t *key = n->key;
-    uint32_t klen = n->klen;
-    n->key = NULL;
-    bt_node_free(n);
-    n->key = key;
-    n->klen = klen;
-    n->type = type_keep;
+    bt_clear_value(n);
+    n->type = type;
     n->shape = (uint8_t)bt_shape_of(type);
     switch (type) {
     case 0x01: put_le(v, pick_double(r), 8); bt_set_val(n, v, 8); break;
@@ -274,13 +268,10 @@ static void make_chain(bm_rng *r, bt_node *n, uint32_t levels)
         bt_insert(&outer, 0, &inner);
         inner = outer;
     }
-    uint8_t *key = n->key;
-    uint32_t klen = n->klen;
-    n->key = NULL;
-    bt_node_free(n);
+    bt_clear_value(n);
+    inner.key = n->key;
+    inner.klen = n->klen;
     *n = inner;
-    n->key = key;
-    n->klen = klen;
 }
 
 /* MARK: - Finding nodes */

@@ -113,6 +113,16 @@ void bt_node_free(bt_node *n)
     memset(n, 0, sizeof *n);
 }
 
+void bt_clear_value(bt_node *n)
+{
+    uint8_t *key = n->key;
+    uint32_t klen = n->klen;
+    n->key = NULL;
+    bt_node_free(n);
+    n->key = key;
+    n->klen = klen;
+}
+
 void bt_node_copy(bt_node *dst, const bt_node *src)
 {
     *dst = *src;
@@ -218,14 +228,10 @@ void bt_flatten(bt_node *n)
 {
     bt_buf b = {0};
     write_value(n, &b);
-    uint8_t type = n->type, *key = n->key;
-    uint32_t klen = n->klen;
-    n->key = NULL;
-    bt_node_free(n);
+    uint8_t type = n->type;
+    bt_clear_value(n);
     n->type = type;
     n->shape = BT_RAW;
-    n->key = key;
-    n->klen = klen;
     n->val = b.p ? b.p : xrealloc(NULL, 1);
     n->vlen = (uint32_t)b.len;
 }

@@ -69,6 +69,8 @@ void bt_tree_free(bt_tree *t);
 /* MARK: - Nodes */
 
 void bt_node_free(bt_node *n);
+/* Free n's value, kids and tail, keeping its key (type and shape are reset). */
+void bt_clear_value(bt_node *n);
 void bt_node_copy(bt_node *dst, const bt_node *src);
 /* Take ownership of *kid and insert it at index i (clamped). */
 void bt_insert(bt_node *parent, uint32_t i, bt_node *kid);

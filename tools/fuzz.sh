@@ -32,6 +32,10 @@ known() {
 
 build() {
     if [ ! -f "$BUILD/build.ninja" ]; then
+        # libFuzzer's runtime is only a Recommends of Debian's clang.
+        echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return !d + (int)n; }' |
+            clang -x c -fsanitize=fuzzer - -o /dev/null 2>/dev/null ||
+            die "clang cannot link -fsanitize=fuzzer: install libclang-rt-14-dev"
         CC=clang meson setup "$BUILD" -Dfuzzing=true -Db_sanitize=address,undefined \
             -Db_lundef=false -Dbench=false -Dtools=false -Dtests=disabled >/dev/null
     fi

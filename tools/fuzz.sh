@@ -8,9 +8,11 @@
 #   bash tools/fuzz.sh replay [HARNESS...]       the seed corpora and regression inputs only
 #   bash tools/fuzz.sh list                      the harness names
 # Build: CC=clang meson setup build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined
-# -Db_lundef=false (done here when build-fuzz/ does not exist). Working corpora grow in
-# build-fuzz/corpus/HARNESS; findings land in build-fuzz/findings/HARNESS/; logs in
-# build-fuzz/logs/. Every harness ends with its total executions.
+# -Db_lundef=false (done here when build-fuzz/ does not exist). `run` grows its corpus in
+# build-fuzz/corpus/HARNESS; `ci` starts each time from the checked-in seeds (a grown
+# corpus would spend the whole budget loading). Findings land in
+# build-fuzz/findings/HARNESS/, logs in build-fuzz/logs/. Every harness ends with its
+# total executions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,10 +63,11 @@ inputs_for() {
 
 count_files() { find "$1" -type f 2>/dev/null | wc -l; }
 
-# Run one harness for $2 seconds; prints its executions; nonzero on a finding.
+# Run harness $1 for $2 seconds with working corpus $3; prints its executions;
+# nonzero on a finding.
 fuzz_one() {
-    local h=$1 secs=$2; shift 2
-    local corpus="$BUILD/corpus/$h" findings="$BUILD/findings/$h" log="$BUILD/logs/$h.log"
+    local h=$1 secs=$2 corpus=$3; shift 3
+    local findings="$BUILD/findings/$h" log="$BUILD/logs/$h.log"
     mkdir -p "$corpus" "$findings" "$BUILD/logs"
     local before status=0
     before=$(count_files "$findings")
@@ -107,7 +110,8 @@ run_all() {
     replay "${HARNESSES[@]}" || exit 1
     echo "== fuzzing every harness for ${secs}s each"
     for h in "${HARNESSES[@]}"; do
-        fuzz_one "$h" "$secs" || failed=1
+        rm -rf "$BUILD/ci-corpus/$h"
+        fuzz_one "$h" "$secs" "$BUILD/ci-corpus/$h" || failed=1
         total=$((total + $(cat "$BUILD/logs/$h.execs")))
     done
     echo "== total executions: $total"
@@ -122,7 +126,7 @@ case "${1:-}" in
         h=$2 secs=${3:-3600}
         shift $(( $# >= 3 ? 3 : 2 ))
         build
-        fuzz_one "$h" "$secs" "$@" ;;
+        fuzz_one "$h" "$secs" "$BUILD/corpus/$h" "$@" ;;
     replay)
         shift
         build

@@ -7,8 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(build-essential clang meson ninja-build pkg-config libbson-dev libmongoc-dev
-          check libpcre2-dev valgrind)
+# libclang-rt-14-dev: clang's sanitizer and libFuzzer runtimes (the TSan build
+# and the fuzzers); Debian's clang only recommends it.
+PACKAGES=(build-essential clang libclang-rt-14-dev meson ninja-build pkg-config libbson-dev
+          libmongoc-dev check libpcre2-dev valgrind)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -29,6 +29,17 @@ static inline uint64_t load64(const uint8_t *p)
 
 static inline int64_t rd64(const uint8_t *p) { return (int64_t)load64(p); }
 
+/* Sizes of the values that have a fixed width and need no check beyond
+   their length, by type byte below 0x20: double, ObjectId, date, null,
+   undefined, int32, timestamp, int64, Decimal128. 0xFF for the others
+   (strings, containers, binary, regex, ..., and booleans, whose byte must
+   be 0 or 1). MinKey (0x7F) and MaxKey (0xFF) are 0 bytes too. */
+#define BSG__VARIABLE 0xFF
+static const uint8_t bsg__fixed_size[32] = {
+    0xFF, 8, 0xFF, 0xFF, 0xFF, 0xFF, 0, 12, 0xFF, 8, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    4, 8, 8, 16, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+};
+
 static inline double rddouble(const uint8_t *p)
 {
     uint64_t bits = load64(p);

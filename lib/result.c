@@ -209,14 +209,12 @@ static void print_container(bsg_result *r, uint8_t type, const uint8_t *v)
    in the `avail` bytes before the container's end. */
 static uint32_t value_size(uint8_t type, const uint8_t *p, size_t avail)
 {
-    uint32_t n;
+    uint32_t n = type < 32 ? bsg__fixed_size[type] : BSG__VARIABLE;
+    if (n != BSG__VARIABLE)
+        return n <= avail ? n : UINT32_MAX;
     switch (type) {
-    case 0x01: case 0x09: case 0x11: case 0x12: n = 8; break;
-    case 0x10: n = 4; break;
-    case 0x07: n = 12; break;
-    case 0x13: n = 16; break;
     case 0x08: n = 1; break;
-    case 0x06: case 0x0A: case 0x7F: case 0xFF: n = 0; break;
+    case 0x7F: case 0xFF: n = 0; break;
     case 0x02: case 0x0D: case 0x0E: case 0x03: case 0x04: case 0x05: case 0x0C: case 0x0F:
         if (avail < 5)
             return UINT32_MAX;

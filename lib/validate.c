@@ -23,13 +23,14 @@ static uint32_t value_length_slow(vstate *v, const uint8_t *type_at, const uint8
                                   uint32_t avail)
 {
     uint8_t type = *type_at;
-    uint32_t n;
+    uint32_t n = type < 32 ? bsg__fixed_size[type] : BSG__VARIABLE;
+    if (n != BSG__VARIABLE) {
+        if (n > avail)
+            goto short_;
+        return n;
+    }
     switch (type) {
-    case 0x01: case 0x09: case 0x11: case 0x12: n = 8; break;
-    case 0x10: n = 4; break;
-    case 0x07: n = 12; break;
-    case 0x13: n = 16; break;
-    case 0x06: case 0x0A: case 0x7F: case 0xFF: n = 0; break;
+    case 0x7F: case 0xFF: n = 0; break;
     case 0x08:
         if (avail < 1) goto short_;
         if (p[0] > 1) { bsg__malformed(v, p, "boolean byte is not 0 or 1"); return UINT32_MAX; }
@@ -115,21 +116,14 @@ short_:
     return UINT32_MAX;
 }
 
-/* Sizes of the fixed-width types below 0x20; 0xFF for the others (MinKey
-   and MaxKey go the slow way). */
-#define V 0xFF
-static const uint8_t fixed_size[32] = {
-    V, 8, V, V, V, V, 0, 12, V, 8, 0, V, V, V, V, V,
-    4, 8, 8, 16, V, V, V, V, V, V, V, V, V, V, V, V,
-};
-#undef V
 
 /* The common cases inline: fixed-width values and ASCII-checked strings. */
 static inline __attribute__((always_inline)) uint32_t
 value_length(vstate *v, uint8_t type, const uint8_t *type_at, const uint8_t *p, uint32_t avail)
 {
-    uint32_t n = type < 32 ? fixed_size[type] : 0xFF;
-    if (n != 0xFF) {
+    /* MinKey and MaxKey go the slow way. */
+    uint32_t n = type < 32 ? bsg__fixed_size[type] : BSG__VARIABLE;
+    if (n != BSG__VARIABLE) {
         if (n > avail) {
             bsg__malformed(v, p, "value runs past the end of its document");
             return UINT32_MAX;

@@ -120,26 +120,11 @@ static bool check_user(vstate *v, const bsg__check *ck, const elem *e, char *msg
 
 static bool enum_has(const vstate *v, const bsg__check *ck, const elem *e)
 {
-    const bsg_schema *s = v->s;
-    if (ck->kind == BSG__C_ENUM_STR) {
-        if (e->type != 0x02)
-            return true;
-        uint32_t n = rd32(e->val) - 1;
-        const uint8_t *str = e->val + 4;
-        uint64_t head = n < 8 && str + 8 <= v->doc_end
-                            ? load64(str) & ((UINT64_C(1) << (8 * n)) - 1)
-                            : bsg__key_head(str, n);
-        for (uint32_t i = 0; i < ck->count; i++) {
-            const bsg__strref *x = &s->enum_strs[ck->first + i];
-            if (x->len == n && x->head == head &&
-                (n <= 8 || memcmp(s->pool + x->off + 8, e->val + 12, n - 8) == 0))
-                return true;
-        }
-        return false;
-    }
-    double d = as_number(e);
+    if (ck->kind == BSG__C_ENUM_STR)
+        return e->type != 0x02 || bsg__enum_str_has(v, ck, e->val);
+    const double d = as_number(e);
     for (uint32_t i = 0; i < ck->count; i++)
-        if (s->enum_nums[ck->first + i] == d)
+        if (v->s->enum_nums[ck->first + i] == d)
             return true;
     return false;
 }

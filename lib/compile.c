@@ -862,50 +862,6 @@ static void inherit_base_options(bsg__compiler *c)
 
 /* MARK: - Public entry points */
 
-/* The BSON types for which a path needs no work beyond the type byte: the
-   validator's fast path. Null passes where the path is not required (a null
-   nested path still reports its required children). */
-/* Whether a null value at `n` has anything to fail: `required`,
-   `allowNull: false`, or a `validate: /re/` (which tests the text "null"). */
-static bool judges_null(const bsg_schema *s, const bsg__node *n)
-{
-    if (n->flags & (BSG__F_REQUIRED | BSG__F_NO_NULL))
-        return true;
-    for (uint32_t i = 0; i < n->nchecks; i++)
-        if (s->checks[n->checks + i].kind == BSG__C_USER_REGEXP)
-            return true;
-    return false;
-}
-
-static uint32_t fast_mask(const bsg_schema *s, const bsg__node *n)
-{
-    uint32_t m = 0;
-    bool required = judges_null(s, n); /* null must reach check_value() */
-    switch ((bsg__type)n->type) {
-    case BSG__T_STRING:
-        m = n->nchecks || (n->flags & BSG__F_REQUIRED) ? 0 : BSG__M(BSG__BSON_STRING);
-        break;
-    case BSG__T_NUMBER: /* a double may be NaN: not fast (a Date's range is checked inline) */
-        m = n->nchecks ? 0 : BSG__M(BSG__BSON_INT32) | BSG__M(BSG__BSON_INT64);
-        break;
-    case BSG__T_BOOLEAN: case BSG__T_DATE: case BSG__T_OBJECTID: case BSG__T_DECIMAL128:
-    case BSG__T_BIGINT: case BSG__T_DOUBLE: case BSG__T_INT32:
-        m = n->nchecks ? 0 : n->mask;
-        break;
-    case BSG__T_MIXED: /* containers are walked for well-formedness */
-        m = n->mask & ~(BSG__M(BSG__BSON_DOCUMENT) | BSG__M(BSG__BSON_ARRAY) |
-                        BSG__M(BSG__BSON_CODEWSCOPE));
-        break;
-    default:
-        break;
-    }
-    if (!required && n->type != BSG__T_NESTED)
-        m |= BSG__M(BSG__BSON_NULL);
-    else
-        m &= ~BSG__M(BSG__BSON_NULL);
-    return m;
-}
-
 static bsg_schema *compile_file(const bsg__source *src, const bsg__ast_file *file,
                                 const bsg_compile_options *o, bsg_diag *diag)
 {
@@ -938,10 +894,7 @@ static bsg_schema *compile_file(const bsg__source *src, const bsg__ast_file *fil
     }
     for (size_t i = 0; i < s->nmodels; i++)
         s->models[i].owner = s;
-    for (size_t i = 0; i < s->nnodes; i++)
-        s->nodes[i].fast = fast_mask(s, &s->nodes[i]);
-    for (size_t i = 0; i < s->nfields; i++)
-        s->fields[i].fast = s->nodes[s->fields[i].node].fast;
+    bsg__plan_fast_paths(s);
     if (!s->pcre_ctx)
         s->pcre_ctx = bsg__pcre_context();
     s->match_ctx = pcre2_match_context_create(s->pcre_ctx);

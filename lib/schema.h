@@ -38,7 +38,10 @@ typedef struct bsg__node {
     uint32_t disc;            /* objects: discriminator table, or NONE */
     uint32_t label;           /* pool offset of the type's printed name */
     uint32_t mask;            /* BSON types accepted as stored (the type map's row) */
-    uint32_t fast;            /* BSON types that pass with nothing more to check */
+    uint32_t fast;            /* BSON types the walk settles inline (see fastpath.c) */
+    uint32_t quick;           /* ...of which these pass only within [qlo, qhi] */
+    uint32_t qenum;           /* ...and, for strings, in this enum check, or NONE */
+    double qlo, qhi;          /* a string's byte length, a number, a date's ms */
     uint64_t reportable;      /* objects: bits of the first 64 fields that report
                                  when missing (required, or nested with required) */
 } bsg__node;
@@ -49,6 +52,7 @@ typedef struct bsg__field {
     uint32_t len;
     uint32_t node;
     uint32_t fast; /* the node's `fast` mask, kept here to save a load */
+    uint32_t quick; /* the node's `quick` mask, likewise */
     /* The name and its NUL as two masked words, for names of up to 15
        bytes (key_mask[0] == 0 otherwise): the validator recognises the
        field it expects next with one or two compares. */
@@ -158,6 +162,9 @@ static inline uint32_t bsg__hash(const uint8_t *s, size_t n)
         h = (h ^ s[i]) * 16777619u;
     return h;
 }
+
+/* Fill every node's and field's fast-path masks (fastpath.c). */
+void bsg__plan_fast_paths(bsg_schema *s);
 
 /* Match limits for `match` regexes, so no pattern or string can hang. */
 #define BSG__REGEX_MATCH_LIMIT 1000000u

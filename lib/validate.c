@@ -243,6 +243,33 @@ static inline void check_terminator(vstate *v, const uint8_t *end)
         bsg__malformed(v, end, "document is not terminated by 0x00");
 }
 
+/* MARK: - Settling values inline */
+
+/* Whether the path's quick range decides the value (fastpath.c): its
+   measure within [qlo, qhi] and, with an enum, one of its strings. */
+static inline bool quick_passes(const vstate *v, const bsg__node *n, uint8_t type,
+                                const uint8_t *val)
+{
+    double x;
+    switch (type) {
+    case 0x02: x = (double)(rd32(val) - 1); break; /* byte length */
+    case 0x01: x = rddouble(val); break;
+    case 0x10: x = (double)(int32_t)rd32(val); break;
+    default: x = (double)rd64(val); break; /* int64, date */
+    }
+    return x >= n->qlo && x <= n->qhi &&
+           (n->qenum == BSG__NONE || bsg__enum_str_has(v, &v->s->checks[n->qenum], val));
+}
+
+/* Whether a value whose framing is checked needs nothing more at a path
+   with these masks (node n): the walk's way around check_value(). */
+static inline bool settled(const vstate *v, const bsg__node *n, uint32_t fast, uint32_t quick,
+                           uint8_t type, const uint8_t *val)
+{
+    const uint32_t bit = type < 32 ? UINT32_C(1) << type : 0;
+    return (fast & bit) && (!(quick & bit) || quick_passes(v, n, type, val));
+}
+
 /* MARK: - Nesting */
 
 /* Entering a container below the depth cap? Report once where it is cut. */
@@ -394,7 +421,8 @@ static void walk_array(vstate *v, const bsg__node *n, const elem *e)
     if (!may_descend(v, e))
         return;
     const uint8_t *p = e->val + 4, *end = e->val + e->vlen - 1;
-    const uint32_t fast = v->s->nodes[n->elem].fast;
+    const bsg__node *en = &v->s->nodes[n->elem];
+    const uint32_t fast = en->fast, quick = en->quick;
     elem c;
     uint32_t index = 0;
     while (!v->stop) {
@@ -410,7 +438,7 @@ static void walk_array(vstate *v, const bsg__node *n, const elem *e)
                 uint32_t size = value_length(v, *p, p, q, (uint32_t)(end - q));
                 if (size == UINT32_MAX)
                     break;
-                if (*p != 0x09 || date_in_range(&(elem){.val = q})) {
+                if (!(quick & (UINT32_C(1) << *p)) || quick_passes(v, en, *p, q)) {
                     index++;
                     p = q + size;
                     continue;
@@ -421,8 +449,7 @@ static void walk_array(vstate *v, const bsg__node *n, const elem *e)
         } else if (!next_elem(v, &p, end, &c)) {
             break;
         }
-        if (c.type < 32 && (fast & (UINT32_C(1) << c.type)) &&
-            (c.type != 0x09 || date_in_range(&c))) {
+        if (settled(v, en, fast, quick, c.type, c.val)) {
             index++;
             continue;
         }
@@ -448,7 +475,7 @@ static void walk_map(vstate *v, const bsg__node *n, const elem *e)
     if (!may_descend(v, e))
         return;
     const uint8_t *p = e->val + 4, *end = e->val + e->vlen - 1;
-    const uint32_t fast = v->s->nodes[n->elem].fast;
+    const bsg__node *en = &v->s->nodes[n->elem];
     keyset ks;
     bsg__keyset_init(&ks);
     elem c;
@@ -461,8 +488,7 @@ static void walk_map(vstate *v, const bsg__node *n, const elem *e)
             bsg__key_error(v, &c, "contains `.`, which Map keys may not");
         else if (!bsg__keyset_add(v, &ks, &c))
             bsg__key_error(v, &c, "appears twice in the same Map");
-        else if (c.type < 32 && (fast & (UINT32_C(1) << c.type)) &&
-                 (c.type != 0x09 || date_in_range(&c)))
+        else if (settled(v, en, en->fast, en->quick, c.type, c.val))
             continue; /* a value that needs nothing beyond its framing */
         else {
             push(v, (const char *)c.key, c.klen);
@@ -782,7 +808,8 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
                 uint32_t size = value_length(v, *p, p, q, (uint32_t)(end - q));
                 if (size == UINT32_MAX)
                     break;
-                if (*p != 0x09 || date_in_range(&(elem){.val = q})) {
+                if (!(f->quick & (UINT32_C(1) << *p)) ||
+                    quick_passes(v, &s->nodes[f->node], *p, q)) {
                     seen0 |= bit;
                     guess++;
                     p = q + size;
@@ -813,8 +840,7 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
         }
         *word |= bit;
         const bsg__field *f = &fields[i];
-        if (c.type < 32 && (f->fast & (UINT32_C(1) << c.type)) &&
-            (c.type != 0x09 || date_in_range(&c)))
+        if (settled(v, &s->nodes[f->node], f->fast, f->quick, c.type, c.val))
             continue;
         push(v, s->pool + f->name, f->len);
         check_value(v, f->node, &c);

@@ -132,6 +132,25 @@ static inline bool date_in_range(const elem *e)
     return ms >= -8640000000000000LL && ms <= 8640000000000000LL;
 }
 
+/* Whether the BSON string at `val` is one of a string enum's values. */
+static inline bool bsg__enum_str_has(const vstate *v, const bsg__check *ck, const uint8_t *val)
+{
+    const bsg_schema *s = v->s;
+    const uint32_t n = rd32(val) - 1;
+    const uint8_t *str = val + 4;
+    /* One load for the head where the document has 8 bytes to read. */
+    const uint64_t head = n < 8 && str + 8 <= v->doc_end
+                              ? load64(str) & ((UINT64_C(1) << (8 * n)) - 1)
+                              : bsg__key_head(str, n);
+    for (uint32_t i = 0; i < ck->count; i++) {
+        const bsg__strref *x = &s->enum_strs[ck->first + i];
+        if (x->len == n && x->head == head &&
+            (n <= 8 || memcmp(s->pool + x->off + 8, str + 8, n - 8) == 0))
+            return true;
+    }
+    return false;
+}
+
 static inline const char *bsg__custom_or(const bsg_schema *s, uint32_t msg, const char *dflt)
 {
     return msg != BSG__NONE ? s->pool + msg : dflt;

@@ -1,0 +1,128 @@
+/*
+ * The validator's fast paths, planned once per schema: for each path, the
+ * BSON types the walk settles inline without calling check_value().
+ *
+ * A type is `fast` when a value of it passes the path with nothing more to
+ * check than its framing, or with one comparison: the path's validators
+ * (min/max, minlength/maxlength, required, one string enum) all pass when
+ * the value's measure lies in [qlo, qhi]. The measure is a number's value,
+ * a date's milliseconds, or a string's byte length; the byte bounds are
+ * chosen so that they imply the UTF-16 bounds Mongoose checks. A value
+ * outside the range is not necessarily invalid: it takes check_value(),
+ * which decides exactly and reports what failed.
+ */
+#include "schema.h"
+
+#include <math.h>
+
+/* JavaScript dates span ±8.64e15 ms; the driver reads others as Invalid Date. */
+#define JS_DATE_LIMIT 8.64e15
+
+/* Types whose measure the walk can take (see quick_measure() in validate.c). */
+#define MEASURABLE                                                                \
+    (BSG__M(BSG__BSON_DOUBLE) | BSG__M(BSG__BSON_STRING) | BSG__M(BSG__BSON_DATE) | \
+     BSG__M(BSG__BSON_INT32) | BSG__M(BSG__BSON_INT64))
+
+/* Whether a null value at `n` has anything to fail: `required`,
+   `allowNull: false`, or a `validate: /re/` (which tests the text "null"). */
+static bool judges_null(const bsg_schema *s, const bsg__node *n)
+{
+    if (n->flags & (BSG__F_REQUIRED | BSG__F_NO_NULL))
+        return true;
+    for (uint32_t i = 0; i < n->nchecks; i++)
+        if (s->checks[n->checks + i].kind == BSG__C_USER_REGEXP)
+            return true;
+    return false;
+}
+
+/* Narrow [n->qlo, n->qhi] to what the path's validators accept; false when
+   one of them cannot be decided by a range (regex, user validator, a date
+   bound of Date.now, a numeric enum, a second enum). */
+static bool narrow_to_checks(const bsg_schema *s, bsg__node *n)
+{
+    for (uint32_t i = 0; i < n->nchecks; i++) {
+        const bsg__check *ck = &s->checks[n->checks + i];
+        switch ((bsg__check_kind)ck->kind) {
+        case BSG__C_MIN:
+        case BSG__C_DATE_MIN:
+            if (ck->now)
+                return false;
+            n->qlo = fmax(n->qlo, ck->num);
+            break;
+        case BSG__C_MAX:
+        case BSG__C_DATE_MAX:
+            if (ck->now)
+                return false;
+            n->qhi = fmin(n->qhi, ck->num);
+            break;
+        case BSG__C_MINLENGTH: /* a UTF-16 unit takes at most 3 UTF-8 bytes */
+            n->qlo = fmax(n->qlo, 3.0 * ck->num);
+            break;
+        case BSG__C_MAXLENGTH: /* ...and at least one */
+            n->qhi = fmin(n->qhi, ck->num);
+            break;
+        case BSG__C_ENUM_STR:
+            if (n->qenum != BSG__NONE)
+                return false;
+            n->qenum = n->checks + i;
+            break;
+        default:
+            return false;
+        }
+        if (isnan(ck->num))
+            return false; /* fmax/fmin would drop it; the checks fail everything */
+    }
+    return true;
+}
+
+static void plan_node(const bsg_schema *s, bsg__node *n)
+{
+    n->fast = n->quick = 0;
+    n->qenum = BSG__NONE;
+    n->qlo = -INFINITY;
+    n->qhi = INFINITY;
+    switch ((bsg__type)n->type) {
+    case BSG__T_STRING:
+        if (n->flags & BSG__F_REQUIRED)
+            n->qlo = 1; /* '' fails `required` */
+        break;
+    case BSG__T_DATE:
+        n->qlo = -JS_DATE_LIMIT;
+        n->qhi = JS_DATE_LIMIT;
+        break;
+    case BSG__T_NUMBER: case BSG__T_BOOLEAN: case BSG__T_OBJECTID: case BSG__T_DECIMAL128:
+    case BSG__T_BIGINT: case BSG__T_DOUBLE: case BSG__T_INT32:
+        break;
+    case BSG__T_MIXED: /* containers are walked for well-formedness */
+        n->fast = n->mask & ~(BSG__M(BSG__BSON_DOCUMENT) | BSG__M(BSG__BSON_ARRAY) |
+                              BSG__M(BSG__BSON_CODEWSCOPE));
+        goto null;
+    default: /* containers, unions, binaries: check_value() */
+        goto null;
+    }
+    if (narrow_to_checks(s, n)) {
+        /* Free of any test without validators or bounds, except a Number's
+           double, which may be NaN (Number rejects it; the range does too). */
+        bool unbounded = n->nchecks == 0 && n->qlo == -INFINITY && n->qhi == INFINITY;
+        uint32_t free = unbounded ? n->mask : 0;
+        if (n->type == BSG__T_NUMBER)
+            free &= ~BSG__M(BSG__BSON_DOUBLE);
+        n->quick = n->mask & MEASURABLE & ~free;
+        n->fast = n->quick | free;
+    }
+null:
+    if (!judges_null(s, n) && n->type != BSG__T_NESTED)
+        n->fast |= BSG__M(BSG__BSON_NULL);
+    else
+        n->fast &= ~BSG__M(BSG__BSON_NULL);
+}
+
+void bsg__plan_fast_paths(bsg_schema *s)
+{
+    for (size_t i = 0; i < s->nnodes; i++)
+        plan_node(s, &s->nodes[i]);
+    for (size_t i = 0; i < s->nfields; i++) {
+        s->fields[i].fast = s->nodes[s->fields[i].node].fast;
+        s->fields[i].quick = s->nodes[s->fields[i].node].quick;
+    }
+}

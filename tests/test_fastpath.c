@@ -1,0 +1,208 @@
+/*
+ * The walk's fast paths (lib/fastpath.c) against the full checks: every
+ * schema here is compiled twice, once as planned and once with every fast
+ * and quick mask cleared, so that each value takes check_value(). For every
+ * value around every bound, at a field, in an array and in a Map, the two
+ * must report the same errors with the same messages.
+ */
+#include "util.h"
+
+#include "../lib/schema.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Path declarations; each is used as `x`, as `xs: [decl]` and as a Map's `of`. */
+static const char *const DECLS[] = {
+    "String",
+    "{ type: String, required: true }",
+    "{ type: String, maxlength: 3 }",
+    "{ type: String, minlength: 3 }",
+    "{ type: String, minlength: 2, maxlength: 4, required: true }",
+    "{ type: String, enum: ['a', 'bb', 'click', 'page_view', 'purchase', 'eight888', "
+    "'a-long-enum-value'] }",
+    "{ type: String, enum: ['x', 'é'], maxlength: 1 }",
+    "{ type: String, enum: { values: ['on', 'off'], message: 'no {VALUE}' }, minlength: 2 }",
+    "Number",
+    "{ type: Number, required: true }",
+    "{ type: Number, min: 0 }",
+    "{ type: Number, min: -1.5, max: 10 }",
+    "{ type: Number, max: [5, 'too big: {VALUE}'] }",
+    "Double",
+    "{ type: Number, min: -1e308, max: 9007199254740993 }",
+    "Int32",
+    "BigInt",
+    "Date",
+    "{ type: Date, required: true }",
+    "{ type: Date, min: '2020-01-01' }",
+    "{ type: Date, min: '1960-01-01', max: '2030-12-31T23:59:59.999Z' }",
+    "{ type: Date, max: Date.now }",
+    "{ type: Boolean, required: true }",
+    "ObjectId",
+    "Decimal128",
+    "{ type: String, match: /^a/ }",
+};
+
+/* Extended JSON values: every bound, either side of it, and other types. */
+static const char *const VALUES[] = {
+    "\"\"", "\"a\"", "\"ab\"", "\"abc\"", "\"abcd\"", "\"abcdefghi\"", "\"abcdefghij\"",
+    "\"é\"", "\"éé\"", "\"ééé\"", "\"éééé\"", "\"€€€\"", "\"😀\"", "\"😀😀\"", "\"a😀\"",
+    "\"bb\"", "\"click\"", "\"page_view\"", "\"page_vie\"", "\"purchase\"", "\"purchasE\"",
+    "\"eight888\"", "\"a-long-enum-value\"", "\"a-long-enum-valuE\"", "\"x\"", "\"on\"",
+    "\"off\"", "\"of\"",
+    "{\"$numberInt\": \"0\"}", "{\"$numberInt\": \"-1\"}", "{\"$numberInt\": \"1\"}",
+    "{\"$numberInt\": \"5\"}", "{\"$numberInt\": \"6\"}", "{\"$numberInt\": \"10\"}",
+    "{\"$numberInt\": \"11\"}", "{\"$numberInt\": \"100\"}", "{\"$numberInt\": \"101\"}",
+    "{\"$numberInt\": \"-2147483648\"}",
+    "{\"$numberLong\": \"0\"}", "{\"$numberLong\": \"-2\"}", "{\"$numberLong\": \"10\"}",
+    "{\"$numberLong\": \"9007199254740993\"}", "{\"$numberLong\": \"9007199254740995\"}",
+    "{\"$numberLong\": \"9223372036854775807\"}",
+    "{\"$numberLong\": \"-9223372036854775808\"}",
+    "{\"$numberDouble\": \"0.0\"}", "{\"$numberDouble\": \"-0.0\"}",
+    "{\"$numberDouble\": \"-1.5\"}", "{\"$numberDouble\": \"-1.50001\"}",
+    "{\"$numberDouble\": \"10.0\"}", "{\"$numberDouble\": \"10.000001\"}",
+    "{\"$numberDouble\": \"5.5\"}", "{\"$numberDouble\": \"NaN\"}",
+    "{\"$numberDouble\": \"Infinity\"}", "{\"$numberDouble\": \"-Infinity\"}",
+    "{\"$numberDecimal\": \"1.5\"}",
+    "{\"$date\": {\"$numberLong\": \"0\"}}",
+    "{\"$date\": {\"$numberLong\": \"1577836800000\"}}",
+    "{\"$date\": {\"$numberLong\": \"1577836799999\"}}",
+    "{\"$date\": {\"$numberLong\": \"-315619200000\"}}",
+    "{\"$date\": {\"$numberLong\": \"-315619200001\"}}",
+    "{\"$date\": {\"$numberLong\": \"1924991999999\"}}",
+    "{\"$date\": {\"$numberLong\": \"1924992000000\"}}",
+    "{\"$date\": {\"$numberLong\": \"8640000000000000\"}}",
+    "{\"$date\": {\"$numberLong\": \"8640000000000001\"}}",
+    "{\"$date\": {\"$numberLong\": \"-8640000000000000\"}}",
+    "{\"$date\": {\"$numberLong\": \"-8640000000000001\"}}",
+    "{\"$date\": {\"$numberLong\": \"9223372036854775807\"}}",
+    "{\"$date\": {\"$numberLong\": \"4102444800000\"}}",
+    "true", "false", "null", "{\"$oid\": \"5f0c7e0e1c9d440000a1b2c3\"}",
+    "{\"$binary\": {\"base64\": \"AAAA\", \"subType\": \"00\"}}",
+    "{}", "[]", "[1]", "{\"$minKey\": 1}", "{\"$undefined\": true}",
+};
+
+/* Clear every fast path: each value then takes check_value(). */
+static void clear_fast_paths(bsg_schema *s)
+{
+    for (size_t i = 0; i < s->nnodes; i++)
+        s->nodes[i].fast = s->nodes[i].quick = 0;
+    for (size_t i = 0; i < s->nfields; i++)
+        s->fields[i].fast = s->fields[i].quick = 0;
+}
+
+/* Every error as "path kind: message; ". */
+static void render(const bsg_result *r, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < bsg_result_count(r) && used < cap; i++) {
+        const bsg_error *e = bsg_result_error(r, i);
+        int n = snprintf(out + used, cap - used, "%s %s: %s; ", e->path,
+                         bsg_kind_name(e->kind), e->message);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+START_TEST(fast_paths_agree_with_full_checks)
+{
+    char schema[1024], json[512], fast[4096], full[4096];
+    size_t compared = 0, invalid = 0;
+    const char *decl = DECLS[_i];
+    snprintf(schema, sizeof schema,
+             "schema T { x: %s, xs: [%s], m: { type: Map, of: %s }, "
+             "n: { y: %s } } with { _id: false, versionKey: false }",
+             decl, decl, decl, decl);
+    bsg_schema *planned = util_compile(schema);
+    bsg_schema *reference = util_compile(schema);
+    clear_fast_paths(reference);
+    bsg_result *r = bsg_result_new();
+    for (size_t v = 0; v < COUNT(VALUES); v++) {
+        const char *val = VALUES[v];
+        snprintf(json, sizeof json,
+                 "{\"x\": %s, \"xs\": [%s, %s], \"m\": {\"k\": %s}, \"n\": {\"y\": %s}}",
+                 val, val, val, val, val);
+        bson_t *b = util_json(json);
+        util_validate(util_model(planned, "T"), b, NULL, r);
+        render(r, fast, sizeof fast);
+        util_validate(util_model(reference, "T"), b, NULL, r);
+        render(r, full, sizeof full);
+        ck_assert_msg(strcmp(fast, full) == 0,
+                      "x: %s\nvalue: %s\nfast path: %s\nfull checks: %s", decl, val, fast,
+                      full);
+        compared++;
+        invalid += fast[0] != '\0';
+        bson_destroy(b);
+    }
+    /* Both verdicts occur for every declaration. */
+    ck_assert_uint_gt(invalid, 0);
+    ck_assert_uint_lt(invalid, compared);
+    bsg_result_free(r);
+    bsg_schema_free(reference);
+    bsg_schema_free(planned);
+}
+END_TEST
+
+/* The plan itself: what each declaration settles inline. */
+#define bit(type) (UINT32_C(1) << (type))
+
+START_TEST(planned_masks)
+{
+    const struct {
+        const char *decl;
+        uint32_t fast, quick;
+    } cases[] = {
+        /* Strings: free without validators; measured with them. */
+        {"String", 0x04 | 0x400, 0},
+        {"{ type: String, required: true }", 0x04, 0x04},
+        {"{ type: String, maxlength: 3 }", 0x04 | 0x400, 0x04},
+        /* A regex cannot be settled by a range. */
+        {"{ type: String, match: /^a/ }", 0x400, 0},
+        /* Number: integers free, a double measured (it may be NaN). */
+        {"Number", bit(0x10) | bit(0x12) | bit(0x0A) | bit(0x01), bit(0x01)},
+        {"{ type: Number, min: 0 }", bit(0x10) | bit(0x12) | bit(0x0A) | bit(0x01),
+         bit(0x10) | bit(0x12) | bit(0x01)},
+        /* Double accepts NaN: free. */
+        {"Double", bit(0x01) | bit(0x0A), 0},
+        /* Dates are always measured (JavaScript's range). */
+        {"Date", bit(0x09) | bit(0x0A), bit(0x09)},
+        {"{ type: Date, max: Date.now }", bit(0x0A), 0},
+        {"{ type: ObjectId, required: true }", bit(0x07), 0},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        char schema[256];
+        snprintf(schema, sizeof schema, "schema T { x: %s }", cases[i].decl);
+        bsg_schema *s = util_compile(schema);
+        const bsg__field *f = NULL;
+        for (size_t k = 0; k < s->nfields; k++)
+            if (strcmp(s->pool + s->fields[k].name, "x") == 0)
+                f = &s->fields[k];
+        ck_assert_ptr_nonnull(f);
+        ck_assert_msg(f->fast == cases[i].fast && f->quick == cases[i].quick,
+                      "%s: fast %#x quick %#x, expected %#x %#x", cases[i].decl, f->fast,
+                      f->quick, cases[i].fast, cases[i].quick);
+        bsg_schema_free(s);
+    }
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("fastpath");
+    TCase *tc = tcase_create("fastpath");
+    tcase_add_loop_test(tc, fast_paths_agree_with_full_checks, 0, (int)COUNT(DECLS));
+    tcase_add_test(tc, planned_masks);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -165,13 +165,13 @@ __attribute__((target("ssse3"))) static bool utf8_valid_ssse3(const uint8_t *s, 
         prev = in;
     }
     /* The tail, zero-padded; zeros are ASCII, so a sequence cut short by the
-       end of the string shows up as TOO_SHORT (an extra zero block does the
-       same when the length is a multiple of 16). */
+       end of the string shows up as TOO_SHORT. The tail holds at most 15
+       bytes of the string, so its last byte is always padding (and when it
+       holds none, it checks the end of the previous block). */
     uint8_t tail[16] = {0};
     memcpy(tail, s + i, n - i);
     __m128i in = _mm_loadu_si128((const __m128i *)(const void *)tail);
     error = _mm_or_si128(error, classify(in, prev));
-    error = _mm_or_si128(error, classify(_mm_setzero_si128(), in));
     return _mm_movemask_epi8(_mm_cmpeq_epi8(error, _mm_setzero_si128())) == 0xFFFF;
 }
 
@@ -231,8 +231,8 @@ __attribute__((target("avx2"))) static bool utf8_valid_avx2(const uint8_t *s, si
         memcpy(tail, s + i, n - i);
         in = _mm256_loadu_si256((const __m256i *)(const void *)tail);
     }
+    /* As in the SSSE3 version, the zero-padded tail ends any sequence. */
     error = _mm256_or_si256(error, classify32(in, prev));
-    error = _mm256_or_si256(error, classify32(_mm256_setzero_si256(), in));
     return _mm256_testz_si256(error, error);
 }
 

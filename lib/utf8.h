@@ -4,9 +4,14 @@
 #ifndef BSG_UTF8_H
 #define BSG_UTF8_H
 
+#include "bytes.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Whether s[0..n) is strict UTF-8 (U+0000 allowed). SIMD where the CPU has it. */
 bool bsg__utf8_valid(const uint8_t *s, size_t n);
@@ -22,5 +27,74 @@ bool bsg__utf8_valid_scalar(const uint8_t *s, size_t n);
 /* One implementation, for tests: 0 scalar, 1 SSSE3, 2 AVX2 (each falls back
    to the next lower one the CPU lacks). */
 bool bsg__utf8_valid_using(const uint8_t *s, size_t n, int level);
+
+/* MARK: - ASCII scans, inline for the validator's every string and key */
+
+#ifdef __SSE2__
+static inline unsigned bsg__high_bits16(const uint8_t *s)
+{
+    return (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)s));
+}
+#endif
+
+/* The index of the first byte >= 0x80 in s[i..n), or n; bytes up to
+   `readable` (>= n) may be read but are never judged. */
+static inline size_t bsg__skip_ascii(const uint8_t *s, size_t i, size_t n, size_t readable)
+{
+#ifdef __SSE2__
+    for (; i + 32 <= n; i += 32) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16));
+        if (_mm_movemask_epi8(_mm_or_si128(a, b))) {
+            unsigned m = (unsigned)_mm_movemask_epi8(a) |
+                         (unsigned)_mm_movemask_epi8(b) << 16;
+            return i + (size_t)__builtin_ctz(m);
+        }
+    }
+    if (i + 16 <= n) {
+        unsigned m = bsg__high_bits16(s + i);
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+    if (i < n && readable - i >= 16) { /* the tail in one load, masked */
+        unsigned m = bsg__high_bits16(s + i) & ((1u << (n - i)) - 1);
+        return m ? i + (size_t)__builtin_ctz(m) : n;
+    }
+    if (i < n && n >= 16) { /* ...or as one overlapping load, from i */
+        unsigned m = bsg__high_bits16(s + n - 16) & (~0u << (16 - (n - i)));
+        return m ? n - 16 + (size_t)__builtin_ctz(m) : n;
+    }
+#endif
+    for (; i + 8 <= n; i += 8) {
+        uint64_t high = load64(s + i) & HIGH_BITS;
+        if (high)
+            return i + ((size_t)__builtin_ctzll(high) >> 3);
+    }
+    while (i < n && s[i] < 0x80)
+        i++;
+    return i;
+}
+
+/* The length of the ASCII prefix of s[0..n), reading up to `readable`
+   (>= n) bytes: short strings take one masked or two overlapping 8-byte
+   loads, so no loop ends in a mispredicted byte-by-byte tail. */
+static inline size_t bsg__ascii_prefix(const uint8_t *s, size_t n, size_t readable)
+{
+    uint64_t high;
+    if (n <= 8 && readable >= 8) {
+        uint64_t mask = n == 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * n)) - 1;
+        high = load64(s) & mask & HIGH_BITS;
+        return high ? (size_t)__builtin_ctzll(high) >> 3 : n;
+    }
+    if (n >= 8 && n <= 16) {
+        high = load64(s) & HIGH_BITS;
+        if (high)
+            return (size_t)__builtin_ctzll(high) >> 3;
+        high = load64(s + n - 8) & HIGH_BITS;
+        return high ? n - 8 + ((size_t)__builtin_ctzll(high) >> 3) : n;
+    }
+    return bsg__skip_ascii(s, 0, n, readable);
+}
 
 #endif

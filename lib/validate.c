@@ -42,7 +42,7 @@ static uint32_t value_length_slow(vstate *v, const uint8_t *type_at, const uint8
         if (n < 1) { bsg__malformed(v, p, "string length is 0; it must count the string's NUL"); return UINT32_MAX; }
         if (n > avail - 4) goto bad_len;
         if (p[4 + n - 1] != 0) { bsg__malformed(v, p, "string is not NUL-terminated"); return UINT32_MAX; }
-        if (!utf8_valid(p + 4, n - 1)) { bsg__malformed(v, p, "string is not valid UTF-8"); return UINT32_MAX; }
+        if (!bsg__utf8_valid(p + 4, n - 1)) { bsg__malformed(v, p, "string is not valid UTF-8"); return UINT32_MAX; }
         n += 4;
         break;
     case 0x03: case 0x04:
@@ -65,7 +65,7 @@ static uint32_t value_length_slow(vstate *v, const uint8_t *type_at, const uint8
         const uint8_t *a = memchr(p, 0, avail);
         const uint8_t *b = a ? memchr(a + 1, 0, avail - (uint32_t)(a + 1 - p)) : NULL;
         if (!b) goto short_;
-        if (!utf8_valid(p, (size_t)(a - p)) || !utf8_valid(a + 1, (size_t)(b - a - 1))) {
+        if (!bsg__utf8_valid(p, (size_t)(a - p)) || !bsg__utf8_valid(a + 1, (size_t)(b - a - 1))) {
             bsg__malformed(v, p, "regex is not valid UTF-8");
             return UINT32_MAX;
         }
@@ -76,7 +76,7 @@ static uint32_t value_length_slow(vstate *v, const uint8_t *type_at, const uint8
         if (avail < 5) goto short_;
         n = rd32(p);
         if (n < 1 || n > avail - 4 || avail - 4 - n < 12) goto bad_len;
-        if (p[4 + n - 1] != 0 || !utf8_valid(p + 4, n - 1)) {
+        if (p[4 + n - 1] != 0 || !bsg__utf8_valid(p + 4, n - 1)) {
             bsg__malformed(v, p, "dbPointer namespace is not a valid string");
             return UINT32_MAX;
         }
@@ -87,7 +87,7 @@ static uint32_t value_length_slow(vstate *v, const uint8_t *type_at, const uint8
         n = rd32(p);
         if (n < 14 || n > avail) goto bad_len;
         uint32_t sl = rd32(p + 4);
-        if (sl < 1 || sl > n - 13 || p[8 + sl - 1] != 0 || !utf8_valid(p + 8, sl - 1)) {
+        if (sl < 1 || sl > n - 13 || p[8 + sl - 1] != 0 || !bsg__utf8_valid(p + 8, sl - 1)) {
             bsg__malformed(v, p, "code-with-scope string is malformed");
             return UINT32_MAX;
         }
@@ -140,7 +140,7 @@ value_length(vstate *v, uint8_t type, const uint8_t *type_at, const uint8_t *p, 
            non-ASCII byte (all before it is valid). */
         if (n >= 1 && n <= avail - 4) {
             /* The terminator is read after the scan has brought its line in. */
-            size_t k = ascii_prefix(p + 4, n - 1, avail - 4);
+            size_t k = n - 1 >= 32 ? 0 : bsg__ascii_prefix(p + 4, n - 1, avail - 4);
             if ((k == n - 1 || bsg__utf8_valid_in(p + 4 + k, n - 1 - k, avail - 4 - k)) &&
                 p[4 + n - 1] == 0)
                 return n + 4;
@@ -200,7 +200,7 @@ next_elem(vstate *v, const uint8_t **pp, const uint8_t *end, elem *e)
         return false;
     }
     e->klen = (uint32_t)(nul - p);
-    if (!utf8_valid(p, e->klen)) {
+    if (!bsg__utf8_valid(p, e->klen)) {
         bsg__malformed(v, p, "field name is not valid UTF-8");
         return false;
     }

@@ -11,9 +11,6 @@
 #include "result.h"
 #include "utf8.h"
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include <string.h>
 
 #define SERVER_MAX_DEPTH 180u
@@ -65,55 +62,6 @@ typedef struct tmpl_args {
     bool cut_value;   /* maxlength: values over 30 characters are cut */
     bool quote_value; /* cast errors quote strings, as util.inspect does */
 } tmpl_args;
-/* MARK: - Short-string scans */
-
-/* Skip ASCII: the index of the first byte >= 0x80 at or after i, or n. */
-static inline size_t skip_ascii(const uint8_t *s, size_t i, size_t n)
-{
-#ifdef __SSE2__
-    for (; i + 16 <= n; i += 16) {
-        int m = _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
-        if (m)
-            return i + (size_t)__builtin_ctz((unsigned)m);
-    }
-    if (i < n && n >= 16) { /* the tail as one overlapping load */
-        int m = _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)));
-        return m ? n - 16 + (size_t)__builtin_ctz((unsigned)m) : n;
-    }
-#endif
-    for (; i + 8 <= n; i += 8) {
-        uint64_t high = load64(s + i) & HIGH_BITS;
-        if (high)
-            return i + ((size_t)__builtin_ctzll(high) >> 3);
-    }
-    while (i < n && s[i] < 0x80)
-        i++;
-    return i;
-}
-
-#define utf8_valid bsg__utf8_valid
-
-/* The length of the ASCII prefix of s[0..n), reading up to `readable`
-   (>= n) bytes: short strings take one masked or two overlapping 8-byte
-   loads, so no loop ends in a mispredicted byte-by-byte tail. */
-static inline size_t ascii_prefix(const uint8_t *s, size_t n, size_t readable)
-{
-    uint64_t high;
-    if (n <= 8 && readable >= 8) {
-        uint64_t mask = n == 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * n)) - 1;
-        high = load64(s) & mask & HIGH_BITS;
-        return high ? (size_t)__builtin_ctzll(high) >> 3 : n;
-    }
-    if (n >= 8 && n <= 16) {
-        high = load64(s) & HIGH_BITS;
-        if (high)
-            return (size_t)__builtin_ctzll(high) >> 3;
-        high = load64(s + n - 8) & HIGH_BITS;
-        return high ? n - 8 + ((size_t)__builtin_ctzll(high) >> 3) : n;
-    }
-    return skip_ascii(s, 0, n);
-}
-
 /* MARK: - Paths */
 static inline bool push(vstate *v, const char *key, uint32_t len)
 {

@@ -98,6 +98,53 @@ START_TEST(simd_agrees_with_scalar)
 }
 END_TEST
 
+/* Mostly-ASCII text with a few characters of every width, sometimes one
+   broken or cut short, as the validator meets it in chat messages. */
+START_TEST(sparse_text_agrees_with_scalar)
+{
+    static const char *const chars[] = {"\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
+                                        "\xED\x9F\xBF", "\xF4\x8F\xBF\xBF", "\xEF\xBF\xBD"};
+    static const uint8_t broken[] = {0x80, 0xBF, 0xC0, 0xC1, 0xE0, 0xED, 0xF0, 0xF4, 0xF5, 0xFF};
+    uint64_t state = 0x2545F4914F6CDD1Du;
+    uint8_t buf[400];
+    int disagreements = 0, valid = 0, invalid = 0;
+    for (int round = 0; round < 100000; round++) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        size_t n = state % 300, i = 0;
+        unsigned density = 1 + (unsigned)(state >> 32) % 12; /* multi-byte chars per 100 */
+        while (i < n) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            unsigned r = (unsigned)(state >> 40) % 1000;
+            const char *c = chars[(state >> 8) % 6];
+            size_t len = strlen(c);
+            if (r < 10 * density && i + len <= n) {
+                memcpy(buf + i, c, len);
+                /* cut a character short now and then */
+                i += r < 3 ? len - 1 : len;
+            } else if (r == 999) {
+                buf[i++] = broken[(state >> 16) % sizeof broken];
+            } else {
+                buf[i++] = (uint8_t)(' ' + r % 95);
+            }
+        }
+        n = i < n ? i : n;
+        bool scalar = bsg__utf8_valid_scalar(buf, n);
+        disagreements += bsg__utf8_valid(buf, n) != scalar;
+        disagreements += bsg__utf8_valid_in(buf, n, sizeof buf) != scalar;
+        disagreements += bsg__utf8_valid_using(buf, n, 1) != scalar;
+        valid += scalar;
+        invalid += !scalar;
+    }
+    ck_assert_int_eq(disagreements, 0);
+    ck_assert_int_gt(valid, 10000);
+    ck_assert_int_gt(invalid, 10000);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("utf8");
@@ -105,6 +152,7 @@ int main(void)
     tcase_add_loop_test(tc, known_cases_at_every_offset, 0,
                         (int)(sizeof known / sizeof known[0]));
     tcase_add_test(tc, simd_agrees_with_scalar);
+    tcase_add_test(tc, sparse_text_agrees_with_scalar);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

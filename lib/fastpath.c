@@ -1,6 +1,7 @@
 /*
  * The validator's fast paths, planned once per schema: for each path, the
- * BSON types the walk settles inline without calling check_value().
+ * BSON types the walk settles inline without calling check_value(), and
+ * the container type it walks into directly.
  *
  * A type is `fast` when a value of it passes the path with nothing more to
  * check than its framing, or with one comparison: the path's validators
@@ -77,6 +78,14 @@ static bool narrow_to_checks(const bsg_schema *s, bsg__node *n)
 
 static void plan_node(const bsg_schema *s, bsg__node *n)
 {
+    /* A container without validators of its own is walked straight into
+       when the stored type is its own (null and mismatches take the checks). */
+    n->descend = 0;
+    if (!n->nchecks && (n->type == BSG__T_EMBEDDED || n->type == BSG__T_NESTED ||
+                        n->type == BSG__T_MAP))
+        n->descend = BSG__BSON_DOCUMENT;
+    if (!n->nchecks && n->type == BSG__T_ARRAY)
+        n->descend = BSG__BSON_ARRAY;
     n->fast = n->quick = 0;
     n->qenum = BSG__NONE;
     n->qlo = -INFINITY;

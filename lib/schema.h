@@ -29,6 +29,7 @@ typedef struct bsg__node {
     uint8_t flags;
     uint8_t strict;  /* objects: BSG_STRICT_FALSE / TRUE / THROW */
     uint8_t subtype; /* Buffer: required binary subtype + 1, 0 = any */
+    uint8_t descend; /* containers: the BSON type walked in directly, or 0 */
     uint32_t first, count;
     uint32_t elem;
     uint32_t checks, nchecks; /* validators, in the order written */

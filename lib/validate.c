@@ -11,6 +11,8 @@
 #include <stdio.h>
 
 static void walk_object(vstate *v, uint32_t node, const elem *e);
+static void walk_array(vstate *v, const bsg__node *n, const elem *e);
+static void walk_map(vstate *v, const bsg__node *n, const elem *e);
 static void walk_any(vstate *v, const elem *e);
 static void check_value(vstate *v, uint32_t node, const elem *e);
 
@@ -394,6 +396,27 @@ static void report_missing(vstate *v, const bsg__node *obj)
     }
 }
 
+/* Walk a container value of the node's own type, which has no validators. */
+static void enter(vstate *v, uint32_t node, const bsg__node *n, const elem *e)
+{
+    switch (n->type) {
+    case BSG__T_ARRAY: walk_array(v, n, e); break;
+    case BSG__T_MAP: walk_map(v, n, e); break;
+    default: walk_object(v, node, e); break;
+    }
+}
+
+/* Check a value the fast paths did not settle: walk straight into a
+   container of the path's own type, else the full checks. */
+static inline void check_or_enter(vstate *v, uint32_t node, const elem *e)
+{
+    const bsg__node *n = &v->s->nodes[node];
+    if (e->type == n->descend)
+        enter(v, node, n, e);
+    else
+        check_value(v, node, e);
+}
+
 /* If the element at p has the decimal index (below 1000) as its key, the
    key's length; else 0. */
 static inline uint32_t index_key_length(const vstate *v, uint32_t index, const uint8_t *p,
@@ -455,7 +478,7 @@ static void walk_array(vstate *v, const bsg__node *n, const elem *e)
         }
         v->path[v->depth] = (path_seg){NULL, index++};
         v->depth++;
-        check_value(v, n->elem, &c);
+        check_or_enter(v, n->elem, &c);
         v->depth--;
     }
     check_terminator(v, end);
@@ -492,7 +515,7 @@ static void walk_map(vstate *v, const bsg__node *n, const elem *e)
             continue; /* a value that needs nothing beyond its framing */
         else {
             push(v, (const char *)c.key, c.klen);
-            check_value(v, n->elem, &c);
+            check_or_enter(v, n->elem, &c);
             pop(v);
             continue;
         }
@@ -622,15 +645,10 @@ static void check_value(vstate *v, uint32_t node, const elem *e)
         container_with_checks(v, node, n, e);
         return;
     }
-    switch (n->type) {
-    case BSG__T_ARRAY: walk_array(v, n, e); break;
-    case BSG__T_MAP: walk_map(v, n, e); break;
-    case BSG__T_EMBEDDED:
-    case BSG__T_NESTED: walk_object(v, node, e); break;
-    default:
-        if (n->nchecks)
-            bsg__run_checks(v, n, e);
-    }
+    if (container)
+        enter(v, node, n, e);
+    else if (n->nchecks)
+        bsg__run_checks(v, n, e);
 }
 
 /* MARK: - Objects */
@@ -843,7 +861,7 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
         if (settled(v, &s->nodes[f->node], f->fast, f->quick, c.type, c.val))
             continue;
         push(v, s->pool + f->name, f->len);
-        check_value(v, f->node, &c);
+        check_or_enter(v, f->node, &c);
         pop(v);
     }
     check_terminator(v, end);

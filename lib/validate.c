@@ -132,7 +132,9 @@ value_length(vstate *v, uint8_t type, const uint8_t *type_at, const uint8_t *p, 
         }
         return n;
     }
-    if ((type == 0x03 || type == 0x04) && avail >= 5) {
+    if (type == 0x08 && avail >= 1 && p[0] <= 1) {
+        return 1; /* a boolean's byte is 0 or 1 */
+    } else if ((type == 0x03 || type == 0x04) && avail >= 5) {
         n = rd32(p);
         if (n >= 5 && n <= avail)
             return n; /* the walk checks the terminator when it gets there */
@@ -702,12 +704,19 @@ static uint32_t find_field(const bsg_schema *s, const bsg__node *n, const elem *
 
 /* "_id" as a key head (little-endian, zero-padded). */
 #define ID_HEAD (UINT64_C(0x64695f))
+/* The types MongoDB rejects for a top-level `_id`. */
+#define BAD_ID_TYPES (BSG__M(BSG__BSON_ARRAY) | BSG__M(BSG__BSON_REGEX) | BSG__M(BSG__BSON_UNDEFINED))
+
+/* Whether the element is an `_id` MongoDB rejects (at the top level). */
+static inline bool bad_id(const elem *e)
+{
+    return e->head == ID_HEAD && e->type < 32 && (BAD_ID_TYPES & (UINT32_C(1) << e->type));
+}
 
 /* Server rules on the top level (DESIGN.md §5.1). */
 static bool top_level_rules(vstate *v, const elem *e)
 {
-    if (e->klen == 3 && memcmp(e->key, "_id", 3) == 0 &&
-        (e->type == 0x04 || e->type == 0x0B || e->type == 0x06)) {
+    if (bad_id(e)) {
         char msg[120];
         snprintf(msg, sizeof msg, "MongoDB rejects an `_id` of type %s",
                  bsg__bson_type_alias(e->type));
@@ -819,9 +828,10 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
             const bsg__field *f = &fields[guess];
             const uint8_t *q = p + 2 + f->len;
             uint64_t bit = UINT64_C(1) << (guess & 63);
-            /* (a top-level `_id` always takes the full path: server rules) */
+            /* (a top-level `_id` of a type MongoDB rejects takes the full
+               path: the server rules) */
             if (!wide && *p < 32 && (f->fast & (UINT32_C(1) << *p)) && !(seen0 & bit) &&
-                !(top && f->head == ID_HEAD)) {
+                !(top && f->head == ID_HEAD && (f->fast & BAD_ID_TYPES))) {
                 /* ...and its value needs no more than its framing: done. */
                 uint32_t size = value_length(v, *p, p, q, (uint32_t)(end - q));
                 if (size == UINT32_MAX)
@@ -843,7 +853,7 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
             i = find_field(s, n, &c, &guess);
         }
         /* (uint8_t)head is the first byte of the key, 0 for an empty key */
-        if (top && (c.head == ID_HEAD || (uint8_t)c.head == '$') && !top_level_rules(v, &c))
+        if (top && (bad_id(&c) || (uint8_t)c.head == '$') && !top_level_rules(v, &c))
             continue;
         if (i == BSG__NONE) {
             unknown_field(v, n, &ks, &c);

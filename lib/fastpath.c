@@ -15,6 +15,7 @@
 #include "schema.h"
 
 #include <math.h>
+#include <string.h>
 
 /* JavaScript dates span ±8.64e15 ms; the driver reads others as Invalid Date. */
 #define JS_DATE_LIMIT 8.64e15
@@ -131,7 +132,14 @@ void bsg__plan_fast_paths(bsg_schema *s)
     for (size_t i = 0; i < s->nnodes; i++)
         plan_node(s, &s->nodes[i]);
     for (size_t i = 0; i < s->nfields; i++) {
-        s->fields[i].fast = s->nodes[s->fields[i].node].fast;
-        s->fields[i].quick = s->nodes[s->fields[i].node].quick;
+        bsg__field *f = &s->fields[i];
+        f->fast = s->nodes[f->node].fast;
+        f->quick = s->nodes[f->node].quick;
+        /* MongoDB rejects an `_id` that is an array, a regex or undefined
+           at the top level: a field named `_id` leaves those types to the
+           general path, which knows where it is. */
+        if (f->len == 3 && memcmp(s->pool + f->name, "_id", 3) == 0)
+            f->fast &= ~(BSG__M(BSG__BSON_ARRAY) | BSG__M(BSG__BSON_REGEX) |
+                         BSG__M(BSG__BSON_UNDEFINED));
     }
 }

@@ -31,7 +31,7 @@ bool bsg__utf8_valid_using(const uint8_t *s, size_t n, int level);
 /* MARK: - ASCII scans, inline for the validator's every string and key */
 
 #ifdef __SSE2__
-static inline unsigned bsg__high_bits16(const uint8_t *s)
+static inline __attribute__((always_inline)) unsigned bsg__high_bits16(const uint8_t *s)
 {
     return (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)s));
 }
@@ -39,7 +39,7 @@ static inline unsigned bsg__high_bits16(const uint8_t *s)
 
 /* The index of the first byte >= 0x80 in s[i..n), or n; bytes up to
    `readable` (>= n) may be read but are never judged. */
-static inline size_t bsg__skip_ascii(const uint8_t *s, size_t i, size_t n, size_t readable)
+static inline __attribute__((always_inline)) size_t bsg__skip_ascii(const uint8_t *s, size_t i, size_t n, size_t readable)
 {
 #ifdef __SSE2__
     for (; i + 32 <= n; i += 32) {
@@ -76,10 +76,34 @@ static inline size_t bsg__skip_ascii(const uint8_t *s, size_t i, size_t n, size_
     return i;
 }
 
+/* Whether s[0..n) is all ASCII, reading up to `readable` (>= n) bytes: one
+   pass without an early exit, so the only branch that depends on the
+   text is the verdict. */
+static inline __attribute__((always_inline)) bool bsg__all_ascii(const uint8_t *s, size_t n,
+                                                                 size_t readable)
+{
+#ifdef __SSE2__
+    __m128i acc = _mm_setzero_si128();
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        acc = _mm_or_si128(acc, _mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+    unsigned m = (unsigned)_mm_movemask_epi8(acc);
+    if (i < n && readable - i >= 16) /* the tail in one load, masked */
+        m |= bsg__high_bits16(s + i) & ((1u << (n - i)) - 1);
+    else if (i < n && n >= 16) /* ...or as one overlapping load */
+        m |= bsg__high_bits16(s + n - 16);
+    else if (i < n)
+        return bsg__skip_ascii(s, 0, n, readable) == n;
+    return m == 0;
+#else
+    return bsg__skip_ascii(s, 0, n, readable) == n;
+#endif
+}
+
 /* The length of the ASCII prefix of s[0..n), reading up to `readable`
    (>= n) bytes: short strings take one masked or two overlapping 8-byte
    loads, so no loop ends in a mispredicted byte-by-byte tail. */
-static inline size_t bsg__ascii_prefix(const uint8_t *s, size_t n, size_t readable)
+static inline __attribute__((always_inline)) size_t bsg__ascii_prefix(const uint8_t *s, size_t n, size_t readable)
 {
     uint64_t high;
     if (n <= 8 && readable >= 8) {

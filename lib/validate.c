@@ -140,13 +140,19 @@ value_length(vstate *v, uint8_t type, const uint8_t *type_at, const uint8_t *p, 
             return n; /* the walk checks the terminator when it gets there */
     } else if (type == 0x02 && avail >= 5) {
         n = rd32(p);
-        /* The ASCII prefix first, then the validator from the first
-           non-ASCII byte (all before it is valid). */
         if (n >= 1 && n <= avail - 4) {
+            /* k: bytes known to be ASCII (all before the first that is
+               not). Up to 16 bytes: the ASCII prefix, without a loop. Up
+               to 63 (names, URLs, tags): one all-ASCII pass. Longer text
+               likely holds multi-byte characters: straight to the SIMD
+               validator, one mispredicted loop exit instead of two. */
+            const size_t len = n - 1, readable = avail - 4;
+            size_t k = len <= 16 ? bsg__ascii_prefix(p + 4, len, readable)
+                       : len < 64 && bsg__all_ascii(p + 4, len, readable) ? len
+                                                                          : 0;
             /* The terminator is read after the scan has brought its line in. */
-            size_t k = n - 1 >= 32 ? 0 : bsg__ascii_prefix(p + 4, n - 1, avail - 4);
-            if ((k == n - 1 || bsg__utf8_valid_in(p + 4 + k, n - 1 - k, avail - 4 - k)) &&
-                p[4 + n - 1] == 0)
+            if ((k == len || bsg__utf8_valid_in(p + 4 + k, len - k, readable - k)) &&
+                p[4 + len] == 0)
                 return n + 4;
         }
     }
@@ -662,15 +668,18 @@ static inline bool field_is(const bsg_schema *s, const bsg__field *f, const elem
 }
 
 /* Whether the element at p (its type byte) has field f's name as its key. */
-static inline bool expected_key(const bsg__field *f, const uint8_t *p, const uint8_t *end,
-                                const uint8_t *doc_end)
+static inline bool expected_key(const bsg_schema *s, const bsg__field *f, const uint8_t *p,
+                                const uint8_t *end, const uint8_t *doc_end)
 {
-    /* Read 16 bytes within the document; the name and its NUL must lie
-       within this container. Long names go the slow way. */
-    if (!f->key_mask[0] || doc_end - p < 17 || p + 1 + f->len >= end)
+    /* The name and its NUL must lie within this container. */
+    if (p + 1 + f->len >= end)
         return false;
-    return (load64(p + 1) & f->key_mask[0]) == f->key_word[0] &&
-           (load64(p + 9) & f->key_mask[1]) == f->key_word[1];
+    /* Names of up to 15 bytes: two masked 8-byte compares, where the
+       document has 16 bytes to read. */
+    if (f->key_mask[0] && doc_end - p >= 17)
+        return (load64(p + 1) & f->key_mask[0]) == f->key_word[0] &&
+               (load64(p + 9) & f->key_mask[1]) == f->key_word[1];
+    return memcmp(p + 1, s->pool + f->name, f->len + 1) == 0;
 }
 
 static uint32_t find_field(const bsg_schema *s, const bsg__node *n, const elem *e,
@@ -791,17 +800,14 @@ static void unknown_field(vstate *v, const bsg__node *n, keyset *ks, const elem 
     walk_any_at(v, e);
 }
 
-static void walk_object(vstate *v, uint32_t node, const elem *e)
+/* The fields of an object: one walk, instantiated for objects of at most
+   64 fields (their seen-bits in a register, and the fast path) and for
+   wider ones (seen-bits in per-depth scratch). */
+static inline __attribute__((always_inline)) void
+walk_fields(vstate *v, const bsg__node *n, const elem *e, const bool wide)
 {
-    if (v->depth > 0 && !may_descend(v, e))
-        return;
     const bsg_schema *s = v->s;
-    if (s->nodes[node].disc != BSG__NONE)
-        node = discriminate(v, node, e);
-    const bsg__node *n = &s->nodes[node];
-    /* Fields seen so far: in a register up to 64 fields, else per-depth scratch. */
     uint64_t seen0 = 0, *seen = NULL;
-    const bool wide = n->count > 64;
     if (wide) {
         bsg__level *lv = bsg__depth_scratch(v);
         uint32_t words = (n->count + 63) / 64;
@@ -817,21 +823,16 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
     const uint8_t *p = e->val + 4, *end = e->val + e->vlen - 1;
     uint32_t guess = 0;
     elem c;
-    bool top = v->depth == 0;
     const bsg__field *fields = s->fields + n->first;
-    const uint8_t *doc_end = v->doc_end;
     while (!v->stop) {
         uint32_t i;
         __builtin_prefetch(p + 384);
-        if (guess < n->count && expected_key(&fields[guess], p, end, doc_end)) {
+        if (guess < n->count && expected_key(s, &fields[guess], p, end, v->doc_end)) {
             /* The key is the field we expected next: skip the generic scan. */
             const bsg__field *f = &fields[guess];
             const uint8_t *q = p + 2 + f->len;
-            uint64_t bit = UINT64_C(1) << (guess & 63);
-            /* (a top-level `_id` of a type MongoDB rejects takes the full
-               path: the server rules) */
-            if (!wide && *p < 32 && (f->fast & (UINT32_C(1) << *p)) && !(seen0 & bit) &&
-                !(top && f->head == ID_HEAD && (f->fast & BAD_ID_TYPES))) {
+            const uint64_t bit = UINT64_C(1) << (guess & 63);
+            if (!wide && *p < 32 && (f->fast & (UINT32_C(1) << *p)) && !(seen0 & bit)) {
                 /* ...and its value needs no more than its framing: done. */
                 uint32_t size = value_length(v, *p, p, q, (uint32_t)(end - q));
                 if (size == UINT32_MAX)
@@ -853,7 +854,7 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
             i = find_field(s, n, &c, &guess);
         }
         /* (uint8_t)head is the first byte of the key, 0 for an empty key */
-        if (top && (bad_id(&c) || (uint8_t)c.head == '$') && !top_level_rules(v, &c))
+        if (v->depth == 0 && (bad_id(&c) || (uint8_t)c.head == '$') && !top_level_rules(v, &c))
             continue;
         if (i == BSG__NONE) {
             unknown_field(v, n, &ks, &c);
@@ -893,6 +894,25 @@ static void walk_object(vstate *v, uint32_t node, const elem *e)
             report_missing(v, fn);
         pop(v);
     }
+}
+
+static __attribute__((noinline)) void walk_wide_object(vstate *v, const bsg__node *n,
+                                                       const elem *e)
+{
+    walk_fields(v, n, e, true);
+}
+
+static void walk_object(vstate *v, uint32_t node, const elem *e)
+{
+    if (v->depth > 0 && !may_descend(v, e))
+        return;
+    if (v->s->nodes[node].disc != BSG__NONE)
+        node = discriminate(v, node, e);
+    const bsg__node *n = &v->s->nodes[node];
+    if (n->count > 64)
+        walk_wide_object(v, n, e);
+    else
+        walk_fields(v, n, e, false);
 }
 
 /* MARK: - Entry point */

@@ -4,13 +4,14 @@
  * the container type it walks into directly.
  *
  * A type is `fast` when a value of it passes the path with nothing more to
- * check than its framing, or with one comparison: the path's validators
+ * check than its framing, or with one comparison (`quick`): the path's validators
  * (min/max, minlength/maxlength, required, one string enum) all pass when
  * the value's measure lies in [qlo, qhi]. The measure is a number's value,
  * a date's milliseconds, or a string's byte length; the byte bounds are
  * chosen so that they imply the UTF-16 bounds Mongoose checks. A value
  * outside the range is not necessarily invalid: it takes check_value(),
- * which decides exactly and reports what failed.
+ * which decides exactly and reports what failed. An array path settles an
+ * empty array the same way: most arrays of subdocuments are empty.
  */
 #include "schema.h"
 
@@ -106,6 +107,10 @@ static void plan_node(const bsg_schema *s, bsg__node *n)
     case BSG__T_MIXED: /* containers are walked for well-formedness */
         n->fast = n->mask & ~(BSG__M(BSG__BSON_DOCUMENT) | BSG__M(BSG__BSON_ARRAY) |
                               BSG__M(BSG__BSON_CODEWSCOPE));
+        goto null;
+    case BSG__T_ARRAY: /* an empty one needs only its terminator checked */
+        if (!n->nchecks)
+            n->fast = n->quick = BSG__M(BSG__BSON_ARRAY);
         goto null;
     default: /* containers, unions, binaries: check_value() */
         goto null;

@@ -256,12 +256,15 @@ static inline void check_terminator(vstate *v, const uint8_t *end)
 /* MARK: - Settling values inline */
 
 /* Whether the path's quick range decides the value (fastpath.c): its
-   measure within [qlo, qhi] and, with an enum, one of its strings. */
+   measure within [qlo, qhi] and, with an enum, one of its strings; for an
+   array path, that the array is empty. */
 static inline bool quick_passes(const vstate *v, const bsg__node *n, uint8_t type,
                                 const uint8_t *val)
 {
     double x;
     switch (type) {
+    case 0x04: /* an empty array, one level in (see may_descend()) */
+        return rd32(val) == 5 && val[4] == 0 && v->depth + 1 < v->max_depth;
     case 0x02: x = (double)(rd32(val) - 1); break; /* byte length */
     case 0x01: x = rddouble(val); break;
     case 0x10: x = (double)(int32_t)rd32(val); break;

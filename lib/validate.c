@@ -964,7 +964,8 @@ bool bsg_validate(const bsg_model *model, const uint8_t *data, size_t len,
 {
     if (!result)
         return false;
-    bsg__report_reset(result);
+    if (result->count || result->text_len || result->truncated)
+        bsg__report_reset(result); /* after an invalid document only */
     static const bsg_options defaults = {100, BSG_STRICT_SCHEMA, SERVER_MAX_DEPTH,
                                          SERVER_MAX_SIZE, 0};
     if (!opts)
@@ -999,6 +1000,7 @@ bool bsg_validate(const bsg_model *model, const uint8_t *data, size_t len,
         if (n < len && !v.stop)
             bsg__malformed(&v, data + n, "trailing bytes after the document");
     }
-    bsg__result_finish(result);
+    if (result->count)
+        bsg__result_finish(result);
     return result->count == 0;
 }

@@ -107,6 +107,11 @@ function enumValues(ctx, st, v) {
       ctx.warn(`enum value ${String(x)} is not a ${numeric ? 'finite number' : 'string'}; ` +
         'no stored value can equal it, so it is left out');
   }
+  // A String enum written `{ values }` without a message has none at all:
+  // Mongoose then prints the generic validator message, which .bsg spells
+  // the same way.
+  if (v.message == null && !numeric)
+    return obj([['values', arr(values)]]);
   const msg = customMessage(ctx, st, v, 'enum');
   return msg === undefined ? arr(values) : obj([['values', arr(values)], ['message', msg]]);
 }

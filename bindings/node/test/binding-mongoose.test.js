@@ -70,3 +70,16 @@ test('compileMongoose() passes compile options through', () => {
   assert.equal(err.code, 'limit');
   assert.equal(err.file, '<fromMongoose>');
 });
+
+test('compileMongoose(): a String enum written { values } without a message fails as Mongoose words it', () => {
+  const mm = new mongoose.Mongoose();
+  const schema = new mm.Schema({ size: { type: String, enum: { values: ['s', 'm'] } } });
+  const Shirt = mm.model('Shirt', schema);
+  // Mongoose installs no message of its own there: the generic one is printed.
+  const expected = new Shirt({ size: 'xl' }).validateSync().errors.size.message;
+  assert.equal(expected, 'Validator failed for path `size` with value `xl`');
+  const set = bsonguard.compileMongoose(Shirt);
+  const r = set.model('Shirt').validate({ _id: new ObjectId(), size: 'xl', __v: 0 });
+  assert.deepEqual(r.errors.map(e => [e.path, e.kind, e.message]), [['size', 'enum', expected]]);
+  set.close();
+});

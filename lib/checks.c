@@ -60,6 +60,9 @@ static const char *gave_up(int rc)
 static bool regex_matches(vstate *v, const bsg__check *ck, const uint8_t *subject, size_t n,
                           const char **limit)
 {
+    const bsg__literal *lit = &v->s->literals[ck->first];
+    if (lit->ok)
+        return bsg__literal_match(lit, subject, n);
     bsg_result *r = v->r;
     if (!r->match_data)
         r->match_data = pcre2_match_data_create(1, v->s->pcre_ctx);

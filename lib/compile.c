@@ -1040,6 +1040,7 @@ void bsg_schema_free(bsg_schema *s)
     bsg__free(s->enum_strs);
     bsg__free(s->enum_nums);
     bsg__free(s->regexes);
+    bsg__free(s->literals);
     bsg__free(s->users);
     bsg__free(s->discs);
     bsg__free(s->disc_values);

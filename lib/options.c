@@ -458,8 +458,12 @@ static uint32_t add_regex(opt_state *st, const bsg__ast_node *v)
         return BSG__NONE;
     }
     bsg_schema *s = c->s;
+    size_t cap = c->cap_rx;
     BSG__GROW(s->regexes, c->cap_rx, s->nregexes + 1);
+    if (c->cap_rx != cap)
+        s->literals = bsg__realloc(s->literals, c->cap_rx * sizeof *s->literals);
     s->regexes[s->nregexes] = re;
+    bsg__literal_parse(v->u.regex.pattern, v->u.regex.flags, &s->literals[s->nregexes]);
     return (uint32_t)s->nregexes++;
 }
 

@@ -115,6 +115,17 @@ typedef struct bsg__strref {
     uint64_t head; /* first 8 bytes, zero-padded, as bsg__key_head */
 } bsg__strref;
 
+/* An anchored literal pattern (literal.c): `^` and up to 32 ASCII atoms,
+   at most 6 of them optional. */
+#define BSG__LITERAL_MAX 32
+#define BSG__LITERAL_MAX_OPTIONAL 6
+typedef struct bsg__literal {
+    bool ok;           /* the pattern is one: match with bsg__literal_match() */
+    uint8_t count;
+    uint32_t optional; /* bit k: atom k may be absent */
+    uint8_t chars[BSG__LITERAL_MAX];
+} bsg__literal;
+
 struct bsg_model {
     const bsg_schema *owner;
     uint32_t name; /* pool offset */
@@ -137,6 +148,7 @@ struct bsg_schema {
     double *enum_nums;
     size_t nenum_nums;
     pcre2_code **regexes;
+    bsg__literal *literals; /* per regex: its literal form, if it has one */
     size_t nregexes;
     bsg__user *users;
     size_t nusers;
@@ -166,6 +178,13 @@ static inline uint32_t bsg__hash(const uint8_t *s, size_t n)
 
 /* Fill every node's and field's fast-path masks (fastpath.c). */
 void bsg__plan_fast_paths(bsg_schema *s);
+
+/* Read a JavaScript pattern and its flags as an anchored literal; false
+   (and out->ok false) when it is anything more. */
+bool bsg__literal_parse(const char *pattern, const char *flags, bsg__literal *out);
+
+/* Whether the pattern matches the text s[0..n), as RegExp#test would. */
+bool bsg__literal_match(const bsg__literal *l, const uint8_t *s, size_t n);
 
 /* Match limits for `match` regexes, so no pattern or string can hang. */
 #define BSG__REGEX_MATCH_LIMIT 1000000u

@@ -207,8 +207,8 @@ classify32(__m256i input, __m256i prev_input)
     return _mm256_xor_si256(must23, special);
 }
 
-__attribute__((target("avx2"))) static bool utf8_valid_avx2(const uint8_t *s, size_t n,
-                                                             size_t readable)
+__attribute__((target("avx2"))) bool bsg__utf8_valid_avx2(const uint8_t *s, size_t n,
+                                                           size_t readable)
 {
     __m256i error = _mm256_setzero_si256();
     __m256i prev = _mm256_setzero_si256();
@@ -247,7 +247,7 @@ bool bsg__utf8_valid_in(const uint8_t *s, size_t n, size_t readable)
 {
 #ifdef HAVE_SSSE3_PATH
     if (n >= 32 && __builtin_cpu_supports("avx2"))
-        return utf8_valid_avx2(s, n, readable);
+        return bsg__utf8_valid_avx2(s, n, readable);
     if (n >= 16 && __builtin_cpu_supports("ssse3"))
         return utf8_valid_ssse3(s, n);
 #endif
@@ -258,7 +258,7 @@ bool bsg__utf8_valid_using(const uint8_t *s, size_t n, int level)
 {
 #ifdef HAVE_SSSE3_PATH
     if (level >= 2 && __builtin_cpu_supports("avx2"))
-        return utf8_valid_avx2(s, n, n);
+        return bsg__utf8_valid_avx2(s, n, n);
     if (level >= 1 && __builtin_cpu_supports("ssse3"))
         return utf8_valid_ssse3(s, n);
 #endif

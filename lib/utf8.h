@@ -21,6 +21,22 @@ bool bsg__utf8_valid(const uint8_t *s, size_t n);
    copying the last partial block. */
 bool bsg__utf8_valid_in(const uint8_t *s, size_t n, size_t readable);
 
+#if defined(__x86_64__) || defined(__i386__)
+/* The AVX2 validator itself, for n >= 32 on a CPU that has AVX2: the
+   validator calls it directly for long strings. */
+bool bsg__utf8_valid_avx2(const uint8_t *s, size_t n, size_t readable);
+
+/* bsg__utf8_valid_in() with its dispatch inline. */
+static inline bool bsg__utf8_valid_long(const uint8_t *s, size_t n, size_t readable)
+{
+    if (n >= 32 && __builtin_cpu_supports("avx2"))
+        return bsg__utf8_valid_avx2(s, n, readable);
+    return bsg__utf8_valid_in(s, n, readable);
+}
+#else
+#define bsg__utf8_valid_long bsg__utf8_valid_in
+#endif
+
 /* The byte-at-a-time reference, for tests. */
 bool bsg__utf8_valid_scalar(const uint8_t *s, size_t n);
 

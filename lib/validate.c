@@ -146,12 +146,15 @@ value_length(vstate *v, uint8_t type, const uint8_t *type_at, const uint8_t *p, 
                to 63 (names, URLs, tags): one all-ASCII pass. Longer text
                likely holds multi-byte characters: straight to the SIMD
                validator, one mispredicted loop exit instead of two. */
-            const size_t len = n - 1, readable = avail - 4;
+            /* The scans may read (never judge) up to the document's end:
+               a string near the end of its container still gets whole
+               vector loads. */
+            const size_t len = n - 1, readable = (size_t)(v->doc_end - (p + 4));
             size_t k = len <= 16 ? bsg__ascii_prefix(p + 4, len, readable)
                        : len < 64 && bsg__all_ascii(p + 4, len, readable) ? len
                                                                           : 0;
             /* The terminator is read after the scan has brought its line in. */
-            if ((k == len || bsg__utf8_valid_in(p + 4 + k, len - k, readable - k)) &&
+            if ((k == len || bsg__utf8_valid_long(p + 4 + k, len - k, readable - k)) &&
                 p[4 + len] == 0)
                 return n + 4;
         }

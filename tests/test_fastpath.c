@@ -24,8 +24,8 @@ static const char *const DECLS[] = {
     "{ type: String, maxlength: 3 }",
     "{ type: String, minlength: 3 }",
     "{ type: String, minlength: 2, maxlength: 4, required: true }",
-    "{ type: String, enum: ['a', 'bb', 'click', 'page_view', 'purchase', 'eight888', "
-    "'a-long-enum-value'] }",
+    ("{ type: String, enum: ['a', 'bb', 'click', 'page_view', 'purchase', 'eight888', "
+     "'a-long-enum-value'] }"),
     "{ type: String, enum: ['x', 'é'], maxlength: 1 }",
     "{ type: String, enum: { values: ['on', 'off'], message: 'no {VALUE}' }, minlength: 2 }",
     "Number",

@@ -115,7 +115,11 @@ static void plan_node(const bsg_schema *s, bsg__node *n)
     default: /* containers, unions, binaries: check_value() */
         goto null;
     }
-    if (narrow_to_checks(s, n)) {
+    if (!narrow_to_checks(s, n)) {
+        n->qenum = BSG__NONE; /* nothing half-planned stays behind */
+        n->qlo = -INFINITY;
+        n->qhi = INFINITY;
+    } else {
         /* Free of any test without validators or bounds, except a Number's
            double, which may be NaN (Number rejects it; the range does too). */
         bool unbounded = n->nchecks == 0 && n->qlo == -INFINITY && n->qhi == INFINITY;

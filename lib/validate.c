@@ -32,6 +32,9 @@ static uint32_t value_length_slow(vstate *v, const uint8_t *type_at, const uint8
         return n;
     }
     switch (type) {
+    case 0x00: /* a key the walk expected, after a terminator byte */
+        bsg__malformed(v, type_at, "unexpected 0x00 before the end of the document");
+        return UINT32_MAX;
     case 0x7F: case 0xFF: n = 0; break;
     case 0x08:
         if (avail < 1) goto short_;

@@ -80,7 +80,8 @@ static inline bool date_in_range(const elem *e)
     return ms >= -8640000000000000LL && ms <= 8640000000000000LL;
 }
 
-/* Whether the BSON string at `val` is one of a string enum's values. */
+/* Whether the BSON string at `val` is one of a string enum's values. `val`
+   must lie in the document (the 8-byte load is bounded by v->doc_end). */
 static inline bool bsg__enum_str_has(const vstate *v, const bsg__check *ck, const uint8_t *val)
 {
     const bsg_schema *s = v->s;

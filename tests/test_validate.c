@@ -1651,6 +1651,33 @@ START_TEST(wellformed)
 }
 END_TEST
 
+/* A 0x00 where an element's type belongs is the early end of the document,
+   however the walk reads the key after it (here the expected `s`, by the
+   16-byte compare or, near the end, by memcmp). */
+START_TEST(zero_type_byte_before_an_expected_key)
+{
+    bsg_schema *s = util_compile("schema Z { s: String } with { _id: false, versionKey: false }");
+    static const uint8_t near_end[] = {9, 0, 0, 0, 0x00, 's', 0, 0, 0};
+    static const uint8_t far_from_end[] = {28, 0, 0, 0, 0x00, 's', 0, 0x02, 'x', 0, 12, 0, 0, 0,
+                                           'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k',
+                                           0, 0, 0};
+    const struct {
+        const uint8_t *bytes;
+        size_t len;
+    } docs[] = {{near_end, sizeof near_end}, {far_from_end, sizeof far_from_end}};
+    bsg_result *r = bsg_result_new();
+    char got[1024];
+    for (size_t i = 0; i < COUNT(docs); i++) {
+        util_run_bytes(util_model(s, NULL), docs[i].bytes, docs[i].len, NULL, r, got, sizeof got);
+        ck_assert_str_eq(got, UTIL_ROOT " malformed");
+        ck_assert_str_eq(bsg_result_error(r, 0)->message,
+                         "malformed BSON at byte 4: unexpected 0x00 before the end of the document");
+    }
+    bsg_result_free(r);
+    bsg_schema_free(s);
+}
+END_TEST
+
 /* Array elements read with odd keys still get their positional index. */
 START_TEST(array_index_paths)
 {
@@ -2265,6 +2292,7 @@ static Suite *validate_suite(void)
     tc = tcase_create("malformed");
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, malformed, 0, (int)COUNT(malformed_cases));
+    tcase_add_test(tc, zero_type_byte_before_an_expected_key);
     tcase_add_loop_test(tc, wellformed, 0, (int)COUNT(wellformed_cases));
     tcase_add_test(tc, array_index_paths);
     tcase_add_test(tc, no_bytes);

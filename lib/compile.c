@@ -895,6 +895,7 @@ static bsg_schema *compile_file(const bsg__source *src, const bsg__ast_file *fil
     for (size_t i = 0; i < s->nmodels; i++)
         s->models[i].owner = s;
     bsg__plan_fast_paths(s);
+    bsg__plan_enum_sets(s);
     if (!s->pcre_ctx)
         s->pcre_ctx = bsg__pcre_context();
     s->match_ctx = pcre2_match_context_create(s->pcre_ctx);
@@ -1038,6 +1039,7 @@ void bsg_schema_free(bsg_schema *s)
     bsg__free(s->slots);
     bsg__free(s->checks);
     bsg__free(s->enum_strs);
+    bsg__free(s->enum_slots);
     bsg__free(s->enum_nums);
     bsg__free(s->regexes);
     bsg__free(s->literals);

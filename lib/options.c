@@ -184,10 +184,12 @@ static void enum_add_value(opt_state *st, const bsg__ast_node *v, bsg__check *ck
             return;
         }
         BSG__GROW(s->enum_strs, c->cap_estr, s->nenum_strs + 1);
+        const uint8_t *text = (const uint8_t *)v->u.string.text;
+        const size_t len = v->u.string.len;
         s->enum_strs[s->nenum_strs++] =
-            (bsg__strref){bsg__pool_add(c, v->u.string.text, v->u.string.len),
-                          (uint32_t)v->u.string.len,
-                          bsg__key_head((const uint8_t *)v->u.string.text, v->u.string.len)};
+            (bsg__strref){bsg__pool_add(c, v->u.string.text, len), (uint32_t)len,
+                          bsg__key_head(text, len),
+                          len > 8 ? bsg__key_head(text + 8, len - 8) : 0};
     } else {
         double num;
         if (v->kind == BSG__AST_NUMBER) {

@@ -91,6 +91,9 @@ typedef struct bsg__check {
     uint32_t count;
     double num;     /* bound */
     uint32_t text;  /* pool offset: the bound or pattern as written (for messages) */
+    /* String enums: a hash set of the values (enumset.c), slots
+       `enum_slots[slots .. slots + slot_mask]`. */
+    uint32_t slots, slot_mask;
 } bsg__check;
 
 typedef struct bsg__user {
@@ -112,7 +115,8 @@ typedef struct bsg__disc_value {
 
 typedef struct bsg__strref {
     uint32_t off, len;
-    uint64_t head; /* first 8 bytes, zero-padded, as bsg__key_head */
+    uint64_t head;  /* first 8 bytes, zero-padded, as bsg__key_head */
+    uint64_t head2; /* the next 8, likewise */
 } bsg__strref;
 
 /* An anchored literal pattern (literal.c): `^` and up to 32 ASCII atoms,
@@ -145,6 +149,8 @@ struct bsg_schema {
     size_t nchecks;
     bsg__strref *enum_strs;
     size_t nenum_strs;
+    uint32_t *enum_slots; /* string enums' hash tables: value index + 1, 0 = empty */
+    size_t nenum_slots;
     double *enum_nums;
     size_t nenum_nums;
     pcre2_code **regexes;
@@ -176,6 +182,9 @@ static inline uint32_t bsg__hash(const uint8_t *s, size_t n)
     return h;
 }
 
+/* Build every string enum's hash table (enumset.c). */
+void bsg__plan_enum_sets(bsg_schema *s);
+
 /* Fill every node's and field's fast-path masks (fastpath.c). */
 void bsg__plan_fast_paths(bsg_schema *s);
 
@@ -185,6 +194,18 @@ bool bsg__literal_parse(const char *pattern, const char *flags, bsg__literal *ou
 
 /* Whether the pattern matches the text s[0..n), as RegExp#test would. */
 bool bsg__literal_match(const bsg__literal *l, const uint8_t *s, size_t n);
+
+/* A string's home slot (before masking) in a string enum's table: a hash
+   of its length, its first 16 bytes (as zero-padded words) and, past
+   those, the rest. */
+static inline uint32_t bsg__enum_slot(const uint8_t *s, uint32_t len, uint64_t head,
+                                      uint64_t head2)
+{
+    uint64_t h = head ^ (head2 * UINT64_C(0x9E3779B97F4A7C15)) ^ len;
+    if (len > 16)
+        h ^= (uint64_t)bsg__hash(s + 16, len - 16) << 32;
+    return (uint32_t)(h * UINT64_C(0xFF51AFD7ED558CCD) >> 32);
+}
 
 /* Match limits for `match` regexes, so no pattern or string can hang. */
 #define BSG__REGEX_MATCH_LIMIT 1000000u

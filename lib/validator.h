@@ -80,24 +80,33 @@ static inline bool date_in_range(const elem *e)
     return ms >= -8640000000000000LL && ms <= 8640000000000000LL;
 }
 
-/* Whether the BSON string at `val` is one of a string enum's values. `val`
-   must lie in the document (the 8-byte load is bounded by v->doc_end). */
+/* Whether the BSON string at `val` is one of a string enum's values: a
+   probe of the check's hash set (enumset.c). `val` must lie in the
+   document (its 16-byte loads are bounded by v->doc_end). */
 static inline bool bsg__enum_str_has(const vstate *v, const bsg__check *ck, const uint8_t *val)
 {
     const bsg_schema *s = v->s;
     const uint32_t n = rd32(val) - 1;
     const uint8_t *str = val + 4;
-    /* One load for the head where the document has 8 bytes to read. */
-    const uint64_t head = n < 8 && str + 8 <= v->doc_end
-                              ? load64(str) & ((UINT64_C(1) << (8 * n)) - 1)
-                              : bsg__key_head(str, n);
-    for (uint32_t i = 0; i < ck->count; i++) {
-        const bsg__strref *x = &s->enum_strs[ck->first + i];
-        if (x->len == n && x->head == head &&
-            (n <= 8 || memcmp(s->pool + x->off + 8, str + 8, n - 8) == 0))
+    uint64_t head, head2;
+    if (str + 16 <= v->doc_end) {
+        /* Whole loads, with the bytes past the string masked off. */
+        const uint64_t ones = ~UINT64_C(0);
+        head = load64(str) & (n >= 8 ? ones : ~(ones << (8 * n)));
+        head2 = n <= 8 ? 0 : load64(str + 8) & (n >= 16 ? ones : ~(ones << (8 * (n - 8))));
+    } else {
+        head = bsg__key_head(str, n);
+        head2 = n > 8 ? bsg__key_head(str + 8, n - 8) : 0;
+    }
+    for (uint32_t h = bsg__enum_slot(str, n, head, head2);; h++) {
+        const uint32_t slot = s->enum_slots[ck->slots + (h & ck->slot_mask)];
+        if (!slot)
+            return false;
+        const bsg__strref *x = &s->enum_strs[slot - 1];
+        if (x->len == n && x->head == head && x->head2 == head2 &&
+            (n <= 16 || memcmp(s->pool + x->off + 16, str + 16, n - 16) == 0))
             return true;
     }
-    return false;
 }
 
 static inline const char *bsg__custom_or(const bsg_schema *s, uint32_t msg, const char *dflt)

@@ -214,12 +214,69 @@ START_TEST(planned_masks)
 }
 END_TEST
 
+/* String enums are hash tables (lib/enumset.c): every value is found and
+   every near miss is not, whatever its length, wherever it lies in the
+   document (near its end the lookup reads byte by byte). */
+START_TEST(string_enum_tables)
+{
+    enum { NVALUES = 120 };
+    static char values[NVALUES][48];
+    char *schema = malloc(NVALUES * 64 + 256);
+    size_t used = (size_t)sprintf(schema, "schema E { e: { type: String, enum: [");
+    for (int i = 0; i < NVALUES; i++) {
+        /* Lengths 0 to 40, many values sharing long prefixes. */
+        int len = i % 41;
+        for (int k = 0; k < len; k++)
+            values[i][k] = (char)(k < len - 2 ? 'p' : 'a' + (i * 7 + k) % 26);
+        values[i][len] = '\0';
+        if (i % 5 == 0 && len >= 3)
+            values[i][len / 2] = (char)('0' + i % 10);
+        used += (size_t)sprintf(schema + used, "%s'%.47s'", i ? ", " : "", values[i]);
+    }
+    /* one value listed twice */
+    used += (size_t)sprintf(schema + used, ", '%.47s'] }, pad: String } with { _id: false, versionKey: false }",
+                            values[7]);
+    bsg_schema *sc = util_compile(schema);
+    bsg_result *r = bsg_result_new();
+    char json[256], got[512];
+    for (int i = 0; i < NVALUES; i++) {
+        for (int far = 0; far < 2; far++) {
+            const char *pad = far ? ", \"pad\": \"0123456789abcdefghijklmnopqrstuvwxyz\"" : "";
+            snprintf(json, sizeof json, "{\"e\": \"%.47s\"%s}", values[i], pad);
+            bson_t *b = util_json(json);
+            util_validate(util_model(sc, "E"), b, NULL, r);
+            ck_assert_msg(util_errors(r, got, sizeof got)[0] == '\0', "%s: [%s]", json, got);
+            bson_destroy(b);
+            /* the value with one more byte, and with its last byte changed */
+            char miss[2][64];
+            snprintf(miss[0], sizeof miss[0], "%.47s~", values[i]);
+            snprintf(miss[1], sizeof miss[1], "%.47s", values[i]);
+            size_t len = strlen(miss[1]);
+            if (len)
+                miss[1][len - 1] = '~';
+            for (int m = 0; m < (len ? 2 : 1); m++) {
+                snprintf(json, sizeof json, "{\"e\": \"%.63s\"%s}", miss[m], pad);
+                b = util_json(json);
+                util_validate(util_model(sc, "E"), b, NULL, r);
+                ck_assert_msg(strcmp(util_errors(r, got, sizeof got), "e enum") == 0, "%s: [%s]",
+                              json, got);
+                bson_destroy(b);
+            }
+        }
+    }
+    bsg_result_free(r);
+    bsg_schema_free(sc);
+    free(schema);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fastpath");
     TCase *tc = tcase_create("fastpath");
     tcase_add_loop_test(tc, fast_paths_agree_with_full_checks, 0, (int)COUNT(DECLS));
     tcase_add_test(tc, planned_masks);
+    tcase_add_test(tc, string_enum_tables);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

@@ -676,6 +676,16 @@ static inline bool field_is(const bsg_schema *s, const bsg__field *f, const elem
            (e->klen <= 8 || memcmp(s->pool + f->name + 8, e->key + 8, e->klen - 8) == 0);
 }
 
+/* Whether a[0..n) equals b[0..n), for 1 <= n <= 16, reading nothing else. */
+static inline bool short_equal(const uint8_t *a, const uint8_t *b, uint32_t n)
+{
+    if (n >= 8)
+        return load64(a) == load64(b) && load64(a + n - 8) == load64(b + n - 8);
+    if (n >= 4)
+        return rd32(a) == rd32(b) && rd32(a + n - 4) == rd32(b + n - 4);
+    return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
+}
+
 /* Whether the element at p (its type byte) has field f's name as its key. */
 static inline bool expected_key(const bsg_schema *s, const bsg__field *f, const uint8_t *p,
                                 const uint8_t *end, const uint8_t *doc_end)
@@ -688,7 +698,10 @@ static inline bool expected_key(const bsg_schema *s, const bsg__field *f, const 
     if (f->key_mask[0] && doc_end - p >= 17)
         return (load64(p + 1) & f->key_mask[0]) == f->key_word[0] &&
                (load64(p + 9) & f->key_mask[1]) == f->key_word[1];
-    return memcmp(p + 1, s->pool + f->name, f->len + 1) == 0;
+    const uint8_t *name = (const uint8_t *)s->pool + f->name;
+    if (f->key_mask[0]) /* near the end: the name and its NUL in two overlapping loads */
+        return short_equal(p + 1, name, f->len + 1);
+    return memcmp(p + 1, name, f->len + 1) == 0;
 }
 
 static uint32_t find_field(const bsg_schema *s, const bsg__node *n, const elem *e,

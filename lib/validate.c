@@ -825,11 +825,75 @@ static void unknown_field(vstate *v, const bsg__node *n, keyset *ks, const elem 
 /* The fields of an object: one walk, instantiated for objects of at most
    64 fields (their seen-bits in a register, and the fast path) and for
    wider ones (seen-bits in per-depth scratch). */
+/* An object's walk between elements: where it is, which fields it has
+   seen, and the keys outside the schema. */
+typedef struct objwalk {
+    const bsg__node *n;
+    const bsg__field *fields;
+    const uint8_t *p, *end;
+    uint32_t guess;   /* the field expected next */
+    uint64_t seen0;   /* seen fields, up to 64 */
+    uint64_t *seen;   /* ...or in per-depth scratch (wide objects) */
+    keyset ks;
+} objwalk;
+
+/* One element the fast path did not settle, read and checked the general
+   way; false when the object ends here (its end, or framing lost). Out of
+   line, so that the fast path keeps its state in registers. */
+static __attribute__((noinline)) bool general_step(vstate *v, objwalk *w, const bool wide)
+{
+    const bsg_schema *s = v->s;
+    const bsg__node *n = w->n;
+    elem c;
+    uint32_t i;
+    if (w->guess < n->count && expected_key(s, &w->fields[w->guess], w->p, w->end, v->doc_end)) {
+        /* The key is the field we expected next: skip the generic scan. */
+        const bsg__field *f = &w->fields[w->guess];
+        if (!read_known_key(v, &w->p, w->end, f->len, f->head, &c))
+            return false;
+        i = w->guess++;
+    } else {
+        if (!next_elem(v, &w->p, w->end, &c))
+            return false;
+        i = find_field(s, n, &c, &w->guess);
+    }
+    /* (uint8_t)head is the first byte of the key, 0 for an empty key */
+    if (v->depth == 0 && (bad_id(&c) || (uint8_t)c.head == '$') && !top_level_rules(v, &c))
+        return true;
+    if (i == BSG__NONE) {
+        unknown_field(v, n, &w->ks, &c);
+        return true;
+    }
+    uint64_t bit = UINT64_C(1) << (i & 63);
+    uint64_t *word = wide ? &w->seen[i >> 6] : &w->seen0;
+    if (*word & bit) {
+        bsg__key_error(v, &c, "appears twice in the same document");
+        walk_any_at(v, &c);
+        return true;
+    }
+    *word |= bit;
+    const bsg__field *f = &w->fields[i];
+    if (settled(v, &s->nodes[f->node], f->fast, f->quick, c.type, c.val))
+        return true;
+    push(v, s->pool + f->name, f->len);
+    check_or_enter(v, f->node, &c);
+    pop(v);
+    return true;
+}
+
+/* The fields of an object: one walk, instantiated for objects of at most
+   64 fields (their seen-bits in a register, and the fast path) and for
+   wider ones (seen-bits in per-depth scratch). */
 static inline __attribute__((always_inline)) void
 walk_fields(vstate *v, const bsg__node *n, const elem *e, const bool wide)
 {
     const bsg_schema *s = v->s;
-    uint64_t seen0 = 0, *seen = NULL;
+    objwalk w;
+    w.n = n;
+    w.fields = s->fields + n->first;
+    w.end = e->val + e->vlen - 1;
+    w.seen = NULL;
+    bsg__keyset_init(&w.ks);
     if (wide) {
         bsg__level *lv = bsg__depth_scratch(v);
         uint32_t words = (n->count + 63) / 64;
@@ -837,25 +901,26 @@ walk_fields(vstate *v, const bsg__node *n, const elem *e, const bool wide)
             lv->seen = bsg__realloc(lv->seen, words * sizeof *lv->seen);
             lv->seen_words = words;
         }
-        seen = lv->seen;
-        memset(seen, 0, words * sizeof *seen);
+        w.seen = lv->seen;
+        memset(w.seen, 0, words * sizeof *w.seen);
     }
-    keyset ks;
-    bsg__keyset_init(&ks);
-    const uint8_t *p = e->val + 4, *end = e->val + e->vlen - 1;
+    /* The fast path's state, in locals: written back around general_step(). */
+    const bsg__field *fields = w.fields;
+    const uint8_t *p = e->val + 4, *const end = w.end;
     uint32_t guess = 0;
-    elem c;
-    const bsg__field *fields = s->fields + n->first;
+    uint64_t seen0 = 0;
     while (!v->stop) {
-        uint32_t i;
         __builtin_prefetch(p + 384);
-        if (guess < n->count && expected_key(s, &fields[guess], p, end, v->doc_end)) {
-            /* The key is the field we expected next: skip the generic scan. */
+        /* The key is the field we expected next, or the one after it (an
+           optional field left out)... */
+        if (!wide && ((guess < n->count && expected_key(s, &fields[guess], p, end, v->doc_end)) ||
+                      (guess + 1 < n->count &&
+                       expected_key(s, &fields[guess + 1], p, end, v->doc_end) && ++guess))) {
+            /* ...and its value needs no more than its framing: done. */
             const bsg__field *f = &fields[guess];
             const uint8_t *q = p + 2 + f->len;
-            const uint64_t bit = UINT64_C(1) << (guess & 63);
-            if (!wide && *p < 32 && (f->fast & (UINT32_C(1) << *p)) && !(seen0 & bit)) {
-                /* ...and its value needs no more than its framing: done. */
+            const uint64_t bit = UINT64_C(1) << guess;
+            if (*p < 32 && (f->fast & (UINT32_C(1) << *p)) && !(seen0 & bit)) {
                 uint32_t size = value_length(v, *p, p, q, (uint32_t)(end - q));
                 if (size == UINT32_MAX)
                     break;
@@ -866,44 +931,39 @@ walk_fields(vstate *v, const bsg__node *n, const elem *e, const bool wide)
                     p = q + size;
                     continue;
                 }
+            } else if (*p == s->nodes[f->node].descend && !(seen0 & bit) &&
+                       !(v->depth == 0 && f->head == ID_HEAD)) {
+                /* ...or a container of its own type: walk into it (a
+                   top-level `_id` has server rules to check first). */
+                elem c;
+                if (!read_known_key(v, &p, end, f->len, f->head, &c))
+                    break;
+                seen0 |= bit;
+                guess++;
+                push(v, s->pool + f->name, f->len);
+                enter(v, f->node, &s->nodes[f->node], &c);
+                pop(v);
+                continue;
             }
-            if (!read_known_key(v, &p, end, f->len, f->head, &c))
-                break;
-            i = guess++;
-        } else {
-            if (!next_elem(v, &p, end, &c))
-                break;
-            i = find_field(s, n, &c, &guess);
         }
-        /* (uint8_t)head is the first byte of the key, 0 for an empty key */
-        if (v->depth == 0 && (bad_id(&c) || (uint8_t)c.head == '$') && !top_level_rules(v, &c))
-            continue;
-        if (i == BSG__NONE) {
-            unknown_field(v, n, &ks, &c);
-            continue;
-        }
-        uint64_t bit = UINT64_C(1) << (i & 63);
-        uint64_t *word = wide ? &seen[i >> 6] : &seen0;
-        if (*word & bit) {
-            bsg__key_error(v, &c, "appears twice in the same document");
-            walk_any_at(v, &c);
-            continue;
-        }
-        *word |= bit;
-        const bsg__field *f = &fields[i];
-        if (settled(v, &s->nodes[f->node], f->fast, f->quick, c.type, c.val))
-            continue;
-        push(v, s->pool + f->name, f->len);
-        check_or_enter(v, f->node, &c);
-        pop(v);
+        if (p >= end)
+            break; /* the object's end, the common way out */
+        w.p = p;
+        w.guess = guess;
+        w.seen0 = seen0;
+        const bool more = general_step(v, &w, wide);
+        p = w.p;
+        guess = w.guess;
+        seen0 = w.seen0;
+        if (!more)
+            break;
     }
     check_terminator(v, end);
     if (!(n->flags & BSG__F_HAS_REQUIRED) || v->stop)
         return;
     if (!wide && !(n->reportable & ~seen0))
         return; /* every field that could be reported missing is there */
-    if (!wide)
-        seen = &seen0;
+    const uint64_t *seen = wide ? w.seen : &seen0;
     for (uint32_t i = 0; i < n->count && !v->stop; i++) {
         if (seen[i >> 6] & (UINT64_C(1) << (i & 63)))
             continue;

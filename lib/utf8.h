@@ -53,10 +53,12 @@ static inline __attribute__((always_inline)) unsigned bsg__high_bits16(const uin
 }
 #endif
 
-/* The index of the first byte >= 0x80 in s[i..n), or n; bytes up to
+/* The index of the first byte >= 0x80 in s[0..n), or n; bytes up to
    `readable` (>= n) may be read but are never judged. */
-static inline __attribute__((always_inline)) size_t bsg__skip_ascii(const uint8_t *s, size_t i, size_t n, size_t readable)
+static inline __attribute__((always_inline)) size_t bsg__skip_ascii(const uint8_t *s, size_t n,
+                                                                    size_t readable)
 {
+    size_t i = 0;
 #ifdef __SSE2__
     for (; i + 32 <= n; i += 32) {
         __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
@@ -77,8 +79,8 @@ static inline __attribute__((always_inline)) size_t bsg__skip_ascii(const uint8_
         unsigned m = bsg__high_bits16(s + i) & ((1u << (n - i)) - 1);
         return m ? i + (size_t)__builtin_ctz(m) : n;
     }
-    if (i < n && n >= 16) { /* ...or as one overlapping load, from i */
-        unsigned m = bsg__high_bits16(s + n - 16) & (~0u << (16 - (n - i)));
+    if (i < n && n >= 16) { /* ...or as one overlapping load */
+        unsigned m = bsg__high_bits16(s + n - 16);
         return m ? n - 16 + (size_t)__builtin_ctz(m) : n;
     }
 #endif
@@ -109,10 +111,10 @@ static inline __attribute__((always_inline)) bool bsg__all_ascii(const uint8_t *
     else if (i < n && n >= 16) /* ...or as one overlapping load */
         m |= bsg__high_bits16(s + n - 16);
     else if (i < n)
-        return bsg__skip_ascii(s, 0, n, readable) == n;
+        return bsg__skip_ascii(s, n, readable) == n;
     return m == 0;
 #else
-    return bsg__skip_ascii(s, 0, n, readable) == n;
+    return bsg__skip_ascii(s, n, readable) == n;
 #endif
 }
 
@@ -134,7 +136,7 @@ static inline __attribute__((always_inline)) size_t bsg__ascii_prefix(const uint
         high = load64(s + n - 8) & HIGH_BITS;
         return high ? n - 8 + ((size_t)__builtin_ctzll(high) >> 3) : n;
     }
-    return bsg__skip_ascii(s, 0, n, readable);
+    return bsg__skip_ascii(s, n, readable);
 }
 
 #endif

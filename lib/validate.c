@@ -148,10 +148,9 @@ value_length(vstate *v, uint8_t type, const uint8_t *type_at, const uint8_t *p, 
                not). Up to 16 bytes: the ASCII prefix, without a loop. Up
                to 63 (names, URLs, tags): one all-ASCII pass. Longer text
                likely holds multi-byte characters: straight to the SIMD
-               validator, one mispredicted loop exit instead of two. */
-            /* The scans may read (never judge) up to the document's end:
-               a string near the end of its container still gets whole
-               vector loads. */
+               validator, one mispredicted loop exit instead of two. The
+               scans may read (never judge) up to the document's end, so a
+               string near the end of its container keeps whole loads. */
             const size_t len = n - 1, readable = (size_t)(v->doc_end - (p + 4));
             size_t k = len <= 16 ? bsg__ascii_prefix(p + 4, len, readable)
                        : len < 64 && bsg__all_ascii(p + 4, len, readable) ? len

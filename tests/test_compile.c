@@ -19,6 +19,8 @@
  * TCases "regressions" and "lint_gaps" hold the bugs and missing lints these
  * tests found, since fixed.
  */
+#include "util.h"
+
 #include "schema.h"
 
 #include <check.h>
@@ -1798,9 +1800,5 @@ static Suite *compile_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(compile_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return util_run_suite(compile_suite());
 }

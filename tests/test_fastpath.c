@@ -278,9 +278,5 @@ int main(void)
     tcase_add_test(tc, planned_masks);
     tcase_add_test(tc, string_enum_tables);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return util_run_suite(s);
 }

@@ -160,9 +160,5 @@ int main(void)
     tcase_add_loop_test(tc, literal_matches_as_pcre2_does, 0, (int)COUNT(PATTERNS));
     tcase_add_test(tc, match_on_a_literal_pattern);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return util_run_suite(s);
 }

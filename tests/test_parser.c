@@ -3,6 +3,8 @@
  * is copied into a heap buffer of exactly its length, so AddressSanitizer
  * catches any read past the end (the parser must not rely on a NUL).
  */
+#include "util.h"
+
 #include "internal.h"
 #include "lexer.h"
 
@@ -892,9 +894,5 @@ static Suite *parser_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(parser_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return util_run_suite(parser_suite());
 }

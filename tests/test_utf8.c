@@ -2,6 +2,8 @@
  * UTF-8 validation: the SIMD path must agree with the byte-at-a-time
  * reference on every input, and both must agree with the Unicode rules.
  */
+#include "util.h"
+
 #include "utf8.h"
 
 #include <check.h>
@@ -155,9 +157,5 @@ int main(void)
     tcase_add_test(tc, sparse_text_agrees_with_scalar);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return util_run_suite(s);
 }

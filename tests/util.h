@@ -136,4 +136,15 @@ static inline const char *util_run_bytes(const bsg_model *m, const uint8_t *data
     return util_errors(r, out, cap);
 }
 
+/* Run a suite as every test program does (CK_ENV: verbosity and forking
+   from the environment, as meson sets them); the program's exit status. */
+static inline int util_run_suite(Suite *suite)
+{
+    SRunner *sr = srunner_create(suite);
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 #endif /* BSG_TEST_UTIL_H */

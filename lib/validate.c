@@ -464,6 +464,20 @@ static void walk_array(vstate *v, const bsg__node *n, const elem *e)
     const uint32_t fast = en->fast, quick = en->quick;
     elem c;
     uint32_t index = 0;
+    /* Elements of a fixed width the path settles by their framing alone
+       (ObjectIds, mostly): under index 10, one compare of the type byte,
+       the one-digit key and its NUL per element. */
+    const uint8_t first = *p;
+    const uint32_t width = first < 32 ? bsg__fixed_size[first] : BSG__VARIABLE;
+    if (width != BSG__VARIABLE && (fast & ~quick & (UINT32_C(1) << first))) {
+        const uint32_t stride = 3 + width, limit = v->max_array < 10 ? v->max_array : 10;
+        uint32_t head = first | (uint32_t)'0' << 8;
+        while (index < limit && (size_t)(end - p) >= stride && (rd32(p) & 0xFFFFFF) == head) {
+            p += stride;
+            head += 1u << 8;
+            index++;
+        }
+    }
     while (!v->stop) {
         if (__builtin_expect(index >= v->max_array, 0) && p < end) {
             array_too_long(v, e);
@@ -919,7 +933,12 @@ walk_fields(vstate *v, const bsg__node *n, const elem *e, const bool wide)
             const bsg__field *f = &fields[guess];
             const uint8_t *q = p + 2 + f->len;
             const uint64_t bit = UINT64_C(1) << guess;
-            if (*p < 32 && (f->fast & (UINT32_C(1) << *p)) && !(seen0 & bit)) {
+            if (seen0 & bit) {
+                /* a repeated field: the general step reports it */
+            } else if (*p < 32 && (f->fast & (UINT32_C(1) << *p)) &&
+                       !(*p == 0x04 && end - q >= 5 && rd32(q) != 5)) {
+                /* (a non-empty array would fail its quick check: it is
+                   walked into below, without being measured twice) */
                 uint32_t size = value_length(v, *p, p, q, (uint32_t)(end - q));
                 if (size == UINT32_MAX)
                     break;
@@ -930,7 +949,7 @@ walk_fields(vstate *v, const bsg__node *n, const elem *e, const bool wide)
                     p = q + size;
                     continue;
                 }
-            } else if (*p == s->nodes[f->node].descend && !(seen0 & bit) &&
+            } else if (*p == s->nodes[f->node].descend &&
                        !(v->depth == 0 && f->head == ID_HEAD)) {
                 /* ...or a container of its own type: walk into it (a
                    top-level `_id` has server rules to check first). */

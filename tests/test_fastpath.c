@@ -270,6 +270,96 @@ START_TEST(string_enum_tables)
 }
 END_TEST
 
+/* Arrays of fixed-width values (lib/validate.c settles runs of them one
+   compare per element): every length around the one-digit keys, with a
+   wrong key, a wrong type or a cut value at every position, and every
+   array cap, against the full checks. */
+enum { MAX_ELEMS = 13 };
+
+/* The document {xs: [...]} as bytes: n elements of `type` (width bytes
+   each), element `odd` changed as `how` says (0: none, 1: its key is
+   "00", 2: it is a string, 3: the array's length stops inside it). */
+static size_t fixed_width_doc(uint8_t *out, uint8_t type, uint32_t width, uint32_t n,
+                              uint32_t odd, int how)
+{
+    size_t at = 4, arr;
+    out[at++] = 0x04;
+    memcpy(out + at, "xs", 3);
+    at += 3;
+    arr = at;
+    at += 4;
+    size_t cut = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        bool changed = i == odd;
+        out[at++] = changed && how == 2 ? 0x02 : type;
+        at += (size_t)sprintf((char *)out + at, changed && how == 1 ? "00" : "%u", i) + 1;
+        if (changed && how == 2) {
+            memcpy(out + at, "\x02\0\0\0a", 6);
+            at += 6;
+            continue;
+        }
+        if (changed && how == 3)
+            cut = at + width / 2;
+        for (uint32_t k = 0; k < width; k++)
+            out[at++] = (uint8_t)(0x11 * (k + 1) + i);
+    }
+    out[at++] = 0;
+    uint32_t alen = (uint32_t)((cut ? cut + 1 : at) - arr);
+    memcpy(out + arr, &alen, 4);
+    out[at++] = 0;
+    uint32_t dlen = (uint32_t)at;
+    memcpy(out, &dlen, 4);
+    return at;
+}
+
+START_TEST(fixed_width_arrays)
+{
+    static const struct {
+        const char *decl;
+        uint8_t type;
+        uint32_t width;
+    } cases[] = {
+        {"ObjectId", 0x07, 12},          {"{ type: ObjectId, required: true }", 0x07, 12},
+        {"Number", 0x10, 4},             {"Int32", 0x10, 4},
+        {"{ type: Number, min: 0 }", 0x10, 4}, /* quick: not a run */
+        {"Double", 0x01, 8},             {"Date", 0x09, 8},
+        {"Decimal128", 0x13, 16},        {"Mixed", 0x0A, 0},
+        {"String", 0x07, 12},            /* type errors at every element */
+    };
+    uint8_t doc[1024];
+    char schema[256], fast[4096], full[4096];
+    bsg_result *r = bsg_result_new();
+    for (size_t c = 0; c < COUNT(cases); c++) {
+        snprintf(schema, sizeof schema,
+                 "schema T { xs: [%s] } with { _id: false, versionKey: false }", cases[c].decl);
+        bsg_schema *planned = util_compile(schema);
+        bsg_schema *reference = util_compile(schema);
+        clear_fast_paths(reference);
+        for (uint32_t n = 0; n <= MAX_ELEMS; n++)
+            for (int how = 0; how < 4; how++)
+                for (uint32_t odd = 0; odd < (how ? n : 1); odd++)
+                    for (uint32_t cap = 0; cap <= MAX_ELEMS + 1; cap++) {
+                        size_t len = fixed_width_doc(doc, cases[c].type, cases[c].width, n,
+                                                     how ? odd : UINT32_MAX, how);
+                        bsg_options o;
+                        bsg_options_init(&o);
+                        o.max_array_length = cap;
+                        bsg_validate(util_model(planned, "T"), doc, len, &o, r);
+                        render(r, fast, sizeof fast);
+                        bsg_validate(util_model(reference, "T"), doc, len, &o, r);
+                        render(r, full, sizeof full);
+                        ck_assert_msg(strcmp(fast, full) == 0,
+                                      "%s: %u elements, element %u changed (%d), cap %u\n"
+                                      "fast path: %s\nfull checks: %s",
+                                      cases[c].decl, n, odd, how, cap, fast, full);
+                    }
+        bsg_schema_free(reference);
+        bsg_schema_free(planned);
+    }
+    bsg_result_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fastpath");
@@ -277,6 +367,7 @@ int main(void)
     tcase_add_loop_test(tc, fast_paths_agree_with_full_checks, 0, (int)COUNT(DECLS));
     tcase_add_test(tc, planned_masks);
     tcase_add_test(tc, string_enum_tables);
+    tcase_add_test(tc, fixed_width_arrays);
     suite_add_tcase(s, tc);
     return util_run_suite(s);
 }

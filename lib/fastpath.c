@@ -4,14 +4,16 @@
  * the container type it walks into directly.
  *
  * A type is `fast` when a value of it passes the path with nothing more to
- * check than its framing, or with one comparison (`quick`): the path's validators
- * (min/max, minlength/maxlength, required, one string enum) all pass when
- * the value's measure lies in [qlo, qhi]. The measure is a number's value,
- * a date's milliseconds, or a string's byte length; the byte bounds are
- * chosen so that they imply the UTF-16 bounds Mongoose checks. A value
- * outside the range is not necessarily invalid: it takes check_value(),
- * which decides exactly and reports what failed. An array path settles an
- * empty array the same way: most arrays of subdocuments are empty.
+ * check than its framing, or with one comparison (`quick`): the path's
+ * validators (min/max, minlength/maxlength, required, one string enum, one
+ * anchored literal `match`) all pass when the value's measure lies in
+ * [qlo, qhi], and a string is in the enum and starts with the literal's
+ * full spelling. The measure is a number's value, a date's milliseconds,
+ * or a string's byte length; the byte bounds are chosen so that they imply
+ * the UTF-16 bounds Mongoose checks. A value outside the range is not
+ * necessarily invalid: it takes check_value(), which decides exactly and
+ * reports what failed. An array path settles an empty array the same way:
+ * most arrays of subdocuments are empty.
  */
 #include "schema.h"
 
@@ -36,6 +38,21 @@ static bool judges_null(const bsg_schema *s, const bsg__node *n)
         if (s->checks[n->checks + i].kind == BSG__C_USER_REGEXP)
             return true;
     return false;
+}
+
+/* A string that starts with every atom of an anchored literal pattern
+   (`^https?:\/\/` spelt `https://`) matches it: the prefix is planned as
+   two masked words. Other spellings take the full check. */
+static bool plan_prefix(bsg__node *n, const bsg__literal *lit)
+{
+    if (!lit->ok || lit->count == 0 || lit->count > 16)
+        return false;
+    n->qprefix_len = lit->count;
+    for (uint32_t k = 0; k < lit->count; k++) {
+        n->qprefix[k / 8] |= (uint64_t)lit->chars[k] << (8 * (k % 8));
+        n->qprefix_mask[k / 8] |= (uint64_t)0xFF << (8 * (k % 8));
+    }
+    return true;
 }
 
 /* Narrow [n->qlo, n->qhi] to what the path's validators accept; false when
@@ -69,6 +86,12 @@ static bool narrow_to_checks(const bsg_schema *s, bsg__node *n)
                 return false;
             n->qenum = n->checks + i;
             break;
+        case BSG__C_REGEXP:
+        case BSG__C_USER_REGEXP:
+            if (n->type != BSG__T_STRING || n->qprefix_len ||
+                !plan_prefix(n, &s->literals[ck->first]))
+                return false;
+            break;
         default:
             return false;
         }
@@ -90,6 +113,9 @@ static void plan_node(const bsg_schema *s, bsg__node *n)
         n->descend = BSG__BSON_ARRAY;
     n->fast = n->quick = 0;
     n->qenum = BSG__NONE;
+    n->qprefix_len = 0;
+    memset(n->qprefix, 0, sizeof n->qprefix);
+    memset(n->qprefix_mask, 0, sizeof n->qprefix_mask);
     n->qlo = -INFINITY;
     n->qhi = INFINITY;
     switch ((bsg__type)n->type) {
@@ -117,6 +143,7 @@ static void plan_node(const bsg_schema *s, bsg__node *n)
     }
     if (!narrow_to_checks(s, n)) {
         n->qenum = BSG__NONE; /* nothing half-planned stays behind */
+        n->qprefix_len = 0;
         n->qlo = -INFINITY;
         n->qhi = INFINITY;
     } else {

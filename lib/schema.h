@@ -43,6 +43,10 @@ typedef struct bsg__node {
     uint32_t quick;           /* ...of which these pass only within [qlo, qhi] */
     uint32_t qenum;           /* ...and, for strings, in this enum check, or NONE */
     double qlo, qhi;          /* a string's byte length, a number, a date's ms */
+    /* ...and, for strings, starting with this prefix (qprefix_len bytes, up
+       to 16, as masked words): an anchored literal `match` fully spelt */
+    uint32_t qprefix_len;
+    uint64_t qprefix[2], qprefix_mask[2];
     uint64_t reportable;      /* objects: bits of the first 64 fields that report
                                  when missing (required, or nested with required) */
 } bsg__node;

@@ -260,6 +260,15 @@ static inline void check_terminator(vstate *v, const uint8_t *end)
 
 /* MARK: - Settling values inline */
 
+/* Whether the string at val starts with the path's planned prefix, read
+   as two masked words where the document has the bytes to read them. */
+static inline bool has_prefix(const vstate *v, const bsg__node *n, const uint8_t *val)
+{
+    return rd32(val) - 1 >= n->qprefix_len && v->doc_end - (val + 4) >= 16 &&
+           (load64(val + 4) & n->qprefix_mask[0]) == n->qprefix[0] &&
+           (load64(val + 12) & n->qprefix_mask[1]) == n->qprefix[1];
+}
+
 /* Whether the path's quick range decides the value (fastpath.c): its
    measure within [qlo, qhi] and, with an enum, one of its strings; for an
    array path, that the array is empty. */
@@ -270,7 +279,11 @@ static inline bool quick_passes(const vstate *v, const bsg__node *n, uint8_t typ
     switch (type) {
     case 0x04: /* an empty array, one level in (see may_descend()) */
         return rd32(val) == 5 && val[4] == 0 && v->depth + 1 < v->max_depth;
-    case 0x02: x = (double)(rd32(val) - 1); break; /* byte length */
+    case 0x02: /* byte length, and a literal prefix */
+        x = (double)(rd32(val) - 1);
+        if (n->qprefix_len && !has_prefix(v, n, val))
+            return false;
+        break;
     case 0x01: x = rddouble(val); break;
     case 0x10: x = (double)(int32_t)rd32(val); break;
     default: x = (double)rd64(val); break; /* int64, date */

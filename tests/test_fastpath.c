@@ -46,6 +46,12 @@ static const char *const DECLS[] = {
     "ObjectId",
     "Decimal128",
     "{ type: String, match: /^a/ }",
+    "{ type: String, match: /^https?:\\/\\//, maxlength: 12 }",
+    "{ type: String, match: [/^ab?c/, 'not abc: {VALUE}'], required: true }",
+    "{ type: String, validate: /^click/ }",
+    "{ type: String, match: /^a/, enum: ['a', 'ab', 'b'] }",
+    "{ type: String, match: /^a/i }",
+    "Mixed",
     "[String]",
     "{ type: [Number], validate: /1/ }",
 };
@@ -56,7 +62,8 @@ static const char *const VALUES[] = {
     "\"é\"", "\"éé\"", "\"ééé\"", "\"éééé\"", "\"€€€\"", "\"😀\"", "\"😀😀\"", "\"a😀\"",
     "\"bb\"", "\"click\"", "\"page_view\"", "\"page_vie\"", "\"purchase\"", "\"purchasE\"",
     "\"eight888\"", "\"a-long-enum-value\"", "\"a-long-enum-valuE\"", "\"x\"", "\"on\"",
-    "\"off\"", "\"of\"",
+    "\"off\"", "\"of\"", "\"https://\"", "\"https://x.io/a\"", "\"http://x.io/a\"",
+    "\"https:/\"", "\"httpsx//\"", "\"https://x.io/abcd\"", "\"ac\"", "\"abc\"", "\"Abc\"",
     "{\"$numberInt\": \"0\"}", "{\"$numberInt\": \"-1\"}", "{\"$numberInt\": \"1\"}",
     "{\"$numberInt\": \"5\"}", "{\"$numberInt\": \"6\"}", "{\"$numberInt\": \"10\"}",
     "{\"$numberInt\": \"11\"}", "{\"$numberInt\": \"100\"}", "{\"$numberInt\": \"101\"}",
@@ -185,7 +192,10 @@ START_TEST(planned_masks)
         {"{ type: String, required: true }", 0x04, 0x04},
         {"{ type: String, maxlength: 3 }", 0x04 | 0x400, 0x04},
         /* A regex cannot be settled by a range. */
-        {"{ type: String, match: /^a/ }", 0x400, 0},
+        {"{ type: String, match: /^[ab]/ }", 0x400, 0},
+        /* ...but an anchored literal's full spelling is a prefix. */
+        {"{ type: String, match: /^https?:\\/\\// }", 0x04 | 0x400, 0x04},
+        {"{ type: String, match: /^a/, validate: /^ab/ }", 0, 0}, /* (the second regex tests "null") */
         /* Number: integers free, a double measured (it may be NaN). */
         {"Number", bit(0x10) | bit(0x12) | bit(0x0A) | bit(0x01), bit(0x01)},
         {"{ type: Number, min: 0 }", bit(0x10) | bit(0x12) | bit(0x0A) | bit(0x01),

@@ -111,6 +111,8 @@ static void plan_node(const bsg_schema *s, bsg__node *n)
         n->descend = BSG__BSON_DOCUMENT;
     if (!n->nchecks && n->type == BSG__T_ARRAY)
         n->descend = BSG__BSON_ARRAY;
+    if (!n->nchecks && n->type == BSG__T_MIXED) /* its most common container */
+        n->descend = BSG__BSON_DOCUMENT;
     n->fast = n->quick = 0;
     n->qenum = BSG__NONE;
     n->qprefix_len = 0;

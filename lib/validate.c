@@ -431,6 +431,7 @@ static void enter(vstate *v, uint32_t node, const bsg__node *n, const elem *e)
     switch (n->type) {
     case BSG__T_ARRAY: walk_array(v, n, e); break;
     case BSG__T_MAP: walk_map(v, n, e); break;
+    case BSG__T_MIXED: walk_any(v, e); break;
     default: walk_object(v, node, e); break;
     }
 }

@@ -189,22 +189,29 @@ prev_n(__m256i input, __m256i prev_input, int n)
     }
 }
 
+/* The classification of 32 bytes, given the bytes 1, 2 and 3 before each. */
 __attribute__((target("avx2"))) static inline __m256i
-classify32(__m256i input, __m256i prev_input)
+classify_shifted(__m256i input, __m256i prev1, __m256i prev2, __m256i prev3)
 {
     const __m256i lo_nibble = _mm256_set1_epi8(0x0F);
     const __m256i t1h = _mm256_broadcastsi128_si256(BYTE_1_HIGH);
     const __m256i t1l = _mm256_broadcastsi128_si256(BYTE_1_LOW);
     const __m256i t2h = _mm256_broadcastsi128_si256(BYTE_2_HIGH);
-    __m256i prev1 = prev_n(input, prev_input, 1);
     __m256i b1h = _mm256_shuffle_epi8(t1h, _mm256_and_si256(_mm256_srli_epi16(prev1, 4), lo_nibble));
     __m256i b1l = _mm256_shuffle_epi8(t1l, _mm256_and_si256(prev1, lo_nibble));
     __m256i b2h = _mm256_shuffle_epi8(t2h, _mm256_and_si256(_mm256_srli_epi16(input, 4), lo_nibble));
     __m256i special = _mm256_and_si256(_mm256_and_si256(b1h, b1l), b2h);
-    __m256i third = _mm256_subs_epu8(prev_n(input, prev_input, 2), _mm256_set1_epi8((char)(0xE0 - 0x80)));
-    __m256i fourth = _mm256_subs_epu8(prev_n(input, prev_input, 3), _mm256_set1_epi8((char)(0xF0 - 0x80)));
+    __m256i third = _mm256_subs_epu8(prev2, _mm256_set1_epi8((char)(0xE0 - 0x80)));
+    __m256i fourth = _mm256_subs_epu8(prev3, _mm256_set1_epi8((char)(0xF0 - 0x80)));
     __m256i must23 = _mm256_and_si256(_mm256_or_si256(third, fourth), _mm256_set1_epi8((char)0x80));
     return _mm256_xor_si256(must23, special);
+}
+
+__attribute__((target("avx2"))) static inline __m256i
+classify32(__m256i input, __m256i prev_input)
+{
+    return classify_shifted(input, prev_n(input, prev_input, 1), prev_n(input, prev_input, 2),
+                            prev_n(input, prev_input, 3));
 }
 
 __attribute__((target("avx2"))) bool bsg__utf8_valid_avx2(const uint8_t *s, size_t n,
@@ -233,6 +240,47 @@ __attribute__((target("avx2"))) bool bsg__utf8_valid_avx2(const uint8_t *s, size
     }
     /* As in the SSSE3 version, the zero-padded tail ends any sequence. */
     error = _mm256_or_si256(error, classify32(in, prev));
+    return _mm256_testz_si256(error, error);
+}
+
+#define LOAD32(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
+
+/* 32 zeros, 64 ones, 32 zeros: a window into it keeps a block's bytes that
+   lie within the string. */
+static const uint8_t WINDOW[128] = {
+    [32] = 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255};
+
+/* The block at s + i of the n-byte string s, its bytes and the three before
+   each loaded in place, with every byte outside [0, n) zeroed: as ASCII,
+   nothing before the string continues into it, and a sequence cut short
+   by its end is TOO_SHORT. */
+__attribute__((target("avx2"))) static inline __m256i
+classify_edge(const uint8_t *s, size_t i, size_t n)
+{
+    const size_t before = i < 32 ? i : 32, left = n - i < 32 ? n - i : 32;
+#define KEPT(k) _mm256_and_si256(LOAD32(s + i - (k)), \
+                                 _mm256_and_si256(LOAD32(WINDOW + 32 + before - (k)), \
+                                                  LOAD32(WINDOW + 96 - left - (k))))
+    return classify_shifted(KEPT(0), KEPT(1), KEPT(2), KEPT(3));
+#undef KEPT
+}
+
+__attribute__((target("avx2"))) bool bsg__utf8_valid_avx2_bson(const uint8_t *s, size_t n,
+                                                                size_t readable)
+{
+    size_t i = n & ~(size_t)31;
+    if (readable - i < 32)
+        return bsg__utf8_valid_avx2(s, n, readable);
+    /* The bytes before each byte come from shifted loads, not shuffles:
+       loads are cheaper than the lane-crossing permute and three aligns. */
+    __m256i error = classify_edge(s, 0, n);
+    for (i = 32; i + 32 <= n; i += 32)
+        error = _mm256_or_si256(error, classify_shifted(LOAD32(s + i), LOAD32(s + i - 1),
+                                                        LOAD32(s + i - 2), LOAD32(s + i - 3)));
+    error = _mm256_or_si256(error, classify_edge(s, i, n));
     return _mm256_testz_si256(error, error);
 }
 

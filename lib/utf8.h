@@ -26,11 +26,17 @@ bool bsg__utf8_valid_in(const uint8_t *s, size_t n, size_t readable);
    validator calls it directly for long strings. */
 bool bsg__utf8_valid_avx2(const uint8_t *s, size_t n, size_t readable);
 
-/* bsg__utf8_valid_in() with its dispatch inline. */
+/* The same for the contents of a BSON string (n >= 32), which also reads
+   (never judges) the 3 bytes before s: there lies the string's length
+   prefix, or its start. */
+bool bsg__utf8_valid_avx2_bson(const uint8_t *s, size_t n, size_t readable);
+
+/* bsg__utf8_valid_in() with its dispatch inline, for the contents of a
+   BSON string (see bsg__utf8_valid_avx2_bson). */
 static inline bool bsg__utf8_valid_long(const uint8_t *s, size_t n, size_t readable)
 {
     if (n >= 32 && __builtin_cpu_supports("avx2"))
-        return bsg__utf8_valid_avx2(s, n, readable);
+        return bsg__utf8_valid_avx2_bson(s, n, readable);
     return bsg__utf8_valid_in(s, n, readable);
 }
 #else

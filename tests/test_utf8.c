@@ -33,6 +33,27 @@ static const struct {
     {"\xf4\x8f\xbf\xbf", true},      /* U+10FFFF */
 };
 
+/* The walk's validator of BSON string contents (n >= 32), with lead bytes
+   planted before the string and after it, where it reads but must not
+   judge. */
+static bool valid_as_bson(const uint8_t *s, size_t n, size_t after)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    if (n >= 32 && __builtin_cpu_supports("avx2")) {
+        uint8_t *buf = malloc(3 + n + after);
+        ck_assert_ptr_nonnull(buf);
+        memcpy(buf, "\xF0\xE4\xC3", 3);
+        memcpy(buf + 3, s, n);
+        memset(buf + 3 + n, 0xE4, after);
+        bool ok = bsg__utf8_valid_avx2_bson(buf + 3, n, n + after);
+        free(buf);
+        return ok;
+    }
+#endif
+    (void)after;
+    return bsg__utf8_valid_scalar(s, n);
+}
+
 /* Each known case at every offset inside a long ASCII string, so the SIMD
    path sees it at every position of a block and across block borders. */
 START_TEST(known_cases_at_every_offset)
@@ -53,6 +74,10 @@ START_TEST(known_cases_at_every_offset)
                               "case %d at offset %zu, length %zu, level %d", _i, pre, len,
                               level);
             ck_assert(bsg__utf8_valid_scalar((const uint8_t *)buf, len) == known[_i].valid);
+            for (size_t after = 0; after <= 40; after += 8)
+                ck_assert_msg(valid_as_bson((const uint8_t *)buf, len, after) == known[_i].valid,
+                              "case %d at offset %zu, length %zu, %zu bytes after", _i, pre,
+                              len, after);
         }
     }
 }
@@ -93,6 +118,7 @@ START_TEST(simd_agrees_with_scalar)
         disagreements += bsg__utf8_valid_using(buf, n, 2) != scalar;
         /* bytes after the string may be read but never judged */
         disagreements += bsg__utf8_valid_in(buf, n, sizeof buf) != scalar;
+        disagreements += valid_as_bson(buf, n, n % 41) != scalar;
         valid += scalar;
     }
     ck_assert_int_eq(disagreements, 0);
@@ -138,6 +164,7 @@ START_TEST(sparse_text_agrees_with_scalar)
         disagreements += bsg__utf8_valid(buf, n) != scalar;
         disagreements += bsg__utf8_valid_in(buf, n, sizeof buf) != scalar;
         disagreements += bsg__utf8_valid_using(buf, n, 1) != scalar;
+        disagreements += valid_as_bson(buf, n, n % 37) != scalar;
         valid += scalar;
         invalid += !scalar;
     }

@@ -158,14 +158,13 @@ static bool list_has(const field_list *l, const char *name)
     return false;
 }
 
-/* The name plus its NUL terminator as masked little-endian words. */
+/* The name plus its NUL terminator as masked little-endian words: its
+   first 16 bytes, for a longer name. */
 static void set_key_words(bsg__field *f, const char *name, size_t len)
 {
     memset(f->key_word, 0, sizeof f->key_word);
     memset(f->key_mask, 0, sizeof f->key_mask);
-    if (len > 15)
-        return;
-    for (size_t i = 0; i <= len; i++) { /* i == len: the NUL */
+    for (size_t i = 0; i <= len && i < 16; i++) { /* i == len: the NUL */
         uint64_t byte = i < len ? (uint8_t)name[i] : 0;
         f->key_word[i / 8] |= byte << (8 * (i % 8));
         f->key_mask[i / 8] |= UINT64_C(0xFF) << (8 * (i % 8));

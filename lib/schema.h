@@ -58,9 +58,9 @@ typedef struct bsg__field {
     uint32_t node;
     uint32_t fast; /* the node's `fast` mask, kept here to save a load */
     uint32_t quick; /* the node's `quick` mask, likewise */
-    /* The name and its NUL as two masked words, for names of up to 15
-       bytes (key_mask[0] == 0 otherwise): the validator recognises the
-       field it expects next with one or two compares. */
+    /* The name and its NUL as two masked words (a longer name's first 16
+       bytes): the validator recognises the field it expects next with two
+       compares. */
     uint64_t key_word[2], key_mask[2];
 } bsg__field;
 

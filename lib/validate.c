@@ -715,20 +715,23 @@ static inline bool short_equal(const uint8_t *a, const uint8_t *b, uint32_t n)
 
 /* Whether the element at p (its type byte) has field f's name as its key. */
 static inline bool expected_key(const bsg_schema *s, const bsg__field *f, const uint8_t *p,
-                                const uint8_t *end, const uint8_t *doc_end)
+                                const uint8_t *end)
 {
-    /* The name and its NUL must lie within this container. */
+    const uint8_t *name = (const uint8_t *)s->pool + f->name;
+    if (end - p >= 17) {
+        /* The 16 bytes after the type byte lie within this container: two
+           masked compares take a name of up to 15 bytes and its NUL, or
+           the start of a longer one. */
+        if ((load64(p + 1) & f->key_mask[0]) != f->key_word[0] ||
+            (load64(p + 9) & f->key_mask[1]) != f->key_word[1])
+            return false;
+        return f->len < 16 ||
+               (p + 1 + f->len < end && memcmp(p + 17, name + 16, f->len - 15) == 0);
+    }
+    /* Near the end: the name and its NUL must lie within this container. */
     if (p + 1 + f->len >= end)
         return false;
-    /* Names of up to 15 bytes: two masked 8-byte compares, where the
-       document has 16 bytes to read. */
-    if (f->key_mask[0] && doc_end - p >= 17)
-        return (load64(p + 1) & f->key_mask[0]) == f->key_word[0] &&
-               (load64(p + 9) & f->key_mask[1]) == f->key_word[1];
-    const uint8_t *name = (const uint8_t *)s->pool + f->name;
-    if (f->key_mask[0]) /* near the end: the name and its NUL in two overlapping loads */
-        return short_equal(p + 1, name, f->len + 1);
-    return memcmp(p + 1, name, f->len + 1) == 0;
+    return short_equal(p + 1, name, f->len + 1);
 }
 
 static uint32_t find_field(const bsg_schema *s, const bsg__node *n, const elem *e,
@@ -873,7 +876,7 @@ static __attribute__((noinline)) bool general_step(vstate *v, objwalk *w, const 
     const bsg__node *n = w->n;
     elem c;
     uint32_t i;
-    if (w->guess < n->count && expected_key(s, &w->fields[w->guess], w->p, w->end, v->doc_end)) {
+    if (w->guess < n->count && expected_key(s, &w->fields[w->guess], w->p, w->end)) {
         /* The key is the field we expected next: skip the generic scan. */
         const bsg__field *f = &w->fields[w->guess];
         if (!read_known_key(v, &w->p, w->end, f->len, f->head, &c))
@@ -940,9 +943,9 @@ walk_fields(vstate *v, const bsg__node *n, const elem *e, const bool wide)
         __builtin_prefetch(p + 384);
         /* The key is the field we expected next, or the one after it (an
            optional field left out)... */
-        if (!wide && ((guess < n->count && expected_key(s, &fields[guess], p, end, v->doc_end)) ||
+        if (!wide && ((guess < n->count && expected_key(s, &fields[guess], p, end)) ||
                       (guess + 1 < n->count &&
-                       expected_key(s, &fields[guess + 1], p, end, v->doc_end) && ++guess))) {
+                       expected_key(s, &fields[guess + 1], p, end) && ++guess))) {
             /* ...and its value needs no more than its framing: done. */
             const bsg__field *f = &fields[guess];
             const uint8_t *q = p + 2 + f->len;

@@ -1678,6 +1678,51 @@ START_TEST(zero_type_byte_before_an_expected_key)
 }
 END_TEST
 
+/* The walk recognises the field it expects next by its name's first 16
+   bytes and the rest: names of every length, far from and at the end of
+   the document, and keys that differ from them by one byte anywhere. */
+START_TEST(expected_keys_of_every_length)
+{
+    char name[48], key[48], schema[160], json[200], got[512], want[128];
+    for (size_t len = 1; len <= 40; len++) {
+        for (size_t i = 0; i < len; i++)
+            name[i] = (char)('a' + (i * 7 + len) % 26);
+        name[len] = '\0';
+        snprintf(schema, sizeof schema,
+                 "schema K { %s: Number, pad: String } with { strict: 'throw', _id: false, "
+                 "versionKey: false }",
+                 name);
+        bsg_schema *sc = util_compile(schema);
+        bsg_result *r = bsg_result_new();
+        /* -1: the name itself; len: one byte more; len + 1: one byte less;
+           else the byte at that position changed */
+        for (int change = -1; change <= (int)len + 1; change++) {
+            strcpy(key, name);
+            if (change == (int)len)
+                strcat(key, "x");
+            else if (change == (int)len + 1)
+                key[len - 1] = '\0';
+            else if (change >= 0)
+                key[change] = 'A';
+            if (!key[0])
+                continue;
+            snprintf(want, sizeof want, change < 0 ? "" : "%s unknown", key);
+            for (int far = 0; far < 2; far++) {
+                snprintf(json, sizeof json, "{\"%s\": 1%s}", key,
+                         far ? ", \"pad\": \"0123456789abcdefghij\"" : "");
+                bson_t *b = util_json(json);
+                util_validate(util_model(sc, "K"), b, NULL, r);
+                ck_assert_msg(strcmp(util_errors(r, got, sizeof got), want) == 0,
+                              "%s: [%s], expected [%s]", json, got, want);
+                bson_destroy(b);
+            }
+        }
+        bsg_result_free(r);
+        bsg_schema_free(sc);
+    }
+}
+END_TEST
+
 /* Array elements read with odd keys still get their positional index. */
 START_TEST(array_index_paths)
 {
@@ -2293,6 +2338,7 @@ static Suite *validate_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, malformed, 0, (int)COUNT(malformed_cases));
     tcase_add_test(tc, zero_type_byte_before_an_expected_key);
+    tcase_add_test(tc, expected_keys_of_every_length);
     tcase_add_loop_test(tc, wellformed, 0, (int)COUNT(wellformed_cases));
     tcase_add_test(tc, array_index_paths);
     tcase_add_test(tc, no_bytes);

@@ -18,17 +18,6 @@ bsg__level *bsg__depth_scratch(vstate *v)
     return &r->levels[v->depth];
 }
 
-
-
-
-
-/* Keys compare by length and first 8 bytes, then by the rest. */
-static inline bool key_equal(const uint8_t *a, uint64_t ahead, uint32_t alen,
-                             const uint8_t *b, uint64_t bhead, uint32_t blen)
-{
-    return alen == blen && ahead == bhead && (alen <= 8 || memcmp(a + 8, b + 8, alen - 8) == 0);
-}
-
 static inline uint32_t key_hash(const uint8_t *key, uint64_t head, uint32_t klen)
 {
     uint64_t h = (head ^ klen) * UINT64_C(0x9E3779B97F4A7C15);
@@ -94,18 +83,9 @@ static bsg__level *table_begin(vstate *v)
     return lv;
 }
 
-/* Add a key; false if it was already there. */
-bool bsg__keyset_add(vstate *v, keyset *ks, const elem *e)
+/* The keys past the first 8 go to this depth's hash table. */
+bool bsg__keyset_add_table(vstate *v, keyset *ks, const elem *e)
 {
-    if (ks->count < 8) {
-        for (uint32_t i = 0; i < ks->count; i++)
-            if (key_equal(ks->keys[i], ks->heads[i], ks->lens[i], e->key, e->head, e->klen))
-                return false;
-        ks->keys[ks->count] = e->key;
-        ks->heads[ks->count] = e->head;
-        ks->lens[ks->count++] = e->klen;
-        return true;
-    }
     if (!ks->lv) {
         ks->lv = table_begin(v);
         for (uint32_t i = 0; i < 8; i++)

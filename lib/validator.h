@@ -152,8 +152,29 @@ static inline void bsg__keyset_init(keyset *ks)
     ks->count = 0;
 }
 
-/* Add a key; false if it was already there. */
-bool bsg__keyset_add(vstate *v, keyset *ks, const elem *e);
+/* Keys compare by length and first 8 bytes, then by the rest. */
+static inline bool bsg__key_equal(const uint8_t *a, uint64_t ahead, uint32_t alen,
+                                  const uint8_t *b, uint64_t bhead, uint32_t blen)
+{
+    return alen == blen && ahead == bhead && (alen <= 8 || memcmp(a + 8, b + 8, alen - 8) == 0);
+}
+
+bool bsg__keyset_add_table(vstate *v, keyset *ks, const elem *e);
+
+/* Add a key; false if it was already there. The first 8 keys compare
+   directly, inline; more go to a hash table (keyset.c). */
+static inline bool bsg__keyset_add(vstate *v, keyset *ks, const elem *e)
+{
+    if (ks->count >= 8)
+        return bsg__keyset_add_table(v, ks, e);
+    for (uint32_t i = 0; i < ks->count; i++)
+        if (bsg__key_equal(ks->keys[i], ks->heads[i], ks->lens[i], e->key, e->head, e->klen))
+            return false;
+    ks->keys[ks->count] = e->key;
+    ks->heads[ks->count] = e->head;
+    ks->lens[ks->count++] = e->klen;
+    return true;
+}
 
 /* The per-depth scratch of the result (allocated once for every depth). */
 bsg__level *bsg__depth_scratch(vstate *v);

@@ -717,7 +717,6 @@ static inline bool short_equal(const uint8_t *a, const uint8_t *b, uint32_t n)
 static inline bool expected_key(const bsg_schema *s, const bsg__field *f, const uint8_t *p,
                                 const uint8_t *end)
 {
-    const uint8_t *name = (const uint8_t *)s->pool + f->name;
     if (end - p >= 17) {
         /* The 16 bytes after the type byte lie within this container: two
            masked compares take a name of up to 15 bytes and its NUL, or
@@ -725,13 +724,13 @@ static inline bool expected_key(const bsg_schema *s, const bsg__field *f, const 
         if ((load64(p + 1) & f->key_mask[0]) != f->key_word[0] ||
             (load64(p + 9) & f->key_mask[1]) != f->key_word[1])
             return false;
-        return f->len < 16 ||
-               (p + 1 + f->len < end && memcmp(p + 17, name + 16, f->len - 15) == 0);
+        return f->len < 16 || (p + 1 + f->len < end &&
+                               memcmp(p + 17, s->pool + f->name + 16, f->len - 15) == 0);
     }
     /* Near the end: the name and its NUL must lie within this container. */
     if (p + 1 + f->len >= end)
         return false;
-    return short_equal(p + 1, name, f->len + 1);
+    return short_equal(p + 1, (const uint8_t *)s->pool + f->name, f->len + 1);
 }
 
 static uint32_t find_field(const bsg_schema *s, const bsg__node *n, const elem *e,
@@ -934,49 +933,48 @@ walk_fields(vstate *v, const bsg__node *n, const elem *e, const bool wide)
         w.seen = lv->seen;
         memset(w.seen, 0, words * sizeof *w.seen);
     }
-    /* The fast path's state, in locals: written back around general_step(). */
+    /* The fast path's state, in locals: written back around general_step().
+       Wide objects skip it (count 0). */
     const bsg__field *fields = w.fields;
+    const bsg__node *nodes = s->nodes;
     const uint8_t *p = e->val + 4, *const end = w.end;
+    const uint32_t count = wide ? 0 : n->count;
     uint32_t guess = 0;
     uint64_t seen0 = 0;
     while (!v->stop) {
         __builtin_prefetch(p + 384);
         /* The key is the field we expected next, or the one after it (an
            optional field left out)... */
-        if (!wide && ((guess < n->count && expected_key(s, &fields[guess], p, end)) ||
-                      (guess + 1 < n->count &&
-                       expected_key(s, &fields[guess + 1], p, end) && ++guess))) {
-            /* ...and its value needs no more than its framing: done. */
-            const bsg__field *f = &fields[guess];
-            const uint8_t *q = p + 2 + f->len;
-            const uint64_t bit = UINT64_C(1) << guess;
-            if (seen0 & bit) {
-                /* a repeated field: the general step reports it */
-            } else if (*p < 32 && (f->fast & (UINT32_C(1) << *p)) &&
-                       !(*p == 0x04 && end - q >= 5 && rd32(q) != 5)) {
-                /* (a non-empty array would fail its quick check: it is
-                   walked into below, without being measured twice) */
-                uint32_t size = value_length(v, *p, p, q, (uint32_t)(end - q));
+        const bsg__field *f = NULL;
+        if (guess < count && expected_key(s, &fields[guess], p, end))
+            f = &fields[guess];
+        else if (guess + 1 < count && expected_key(s, &fields[guess + 1], p, end))
+            f = &fields[++guess];
+        /* (a field seen before takes the general step, which reports it) */
+        if (f && !(seen0 & (UINT64_C(1) << guess))) {
+            const uint8_t t = *p, *q = p + 2 + f->len;
+            if (t < 32 && (f->fast & (UINT32_C(1) << t))) {
+                /* ...and its value needs no more than its framing: done. */
+                uint32_t size = value_length(v, t, p, q, (uint32_t)(end - q));
                 if (size == UINT32_MAX)
                     break;
-                if (!(f->quick & (UINT32_C(1) << *p)) ||
-                    quick_passes(v, &s->nodes[f->node], *p, q)) {
-                    seen0 |= bit;
+                if (!(f->quick & (UINT32_C(1) << t)) || quick_passes(v, &nodes[f->node], t, q)) {
+                    seen0 |= UINT64_C(1) << guess;
                     guess++;
                     p = q + size;
                     continue;
                 }
-            } else if (*p == s->nodes[f->node].descend &&
-                       !(v->depth == 0 && f->head == ID_HEAD)) {
+            }
+            if (t == nodes[f->node].descend && !(v->depth == 0 && f->head == ID_HEAD)) {
                 /* ...or a container of its own type: walk into it (a
                    top-level `_id` has server rules to check first). */
                 elem c;
                 if (!read_known_key(v, &p, end, f->len, f->head, &c))
                     break;
-                seen0 |= bit;
+                seen0 |= UINT64_C(1) << guess;
                 guess++;
                 push(v, s->pool + f->name, f->len);
-                enter(v, f->node, &s->nodes[f->node], &c);
+                enter(v, f->node, &nodes[f->node], &c);
                 pop(v);
                 continue;
             }

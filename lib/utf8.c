@@ -284,7 +284,72 @@ __attribute__((target("avx2"))) bool bsg__utf8_valid_avx2_bson(const uint8_t *s,
     return _mm256_testz_si256(error, error);
 }
 
+
+/* The last block of a span, at s + i: the bytes from the string's end on
+   are zeroed, in each shifted load too. */
+__attribute__((target("avx2"))) static inline __m256i classify_end(const uint8_t *s, size_t i,
+                                                                   size_t n)
+{
+    const size_t left = n - i;
+#define KEPT(k) _mm256_and_si256(LOAD32(s + i - (k)), LOAD32(WINDOW + 96 - left - (k)))
+    return classify_shifted(KEPT(0), KEPT(1), KEPT(2), KEPT(3));
+#undef KEPT
+}
+
+__attribute__((target("avx2"))) static bool utf8_valid_spans_avx2(const bsg__span *sp,
+                                                                  size_t count)
+{
+    /* Every whole block of every span, listed without a branch on its
+       length: 8 or 16 entries are written per span and the list grows by
+       the span's count. The bytes before a span's first block are its
+       length prefix (a string of at most BSG__SPAN_MAX bytes: 0, 0 and a
+       byte under 0x03), which no check takes for a lead byte. */
+    enum { PER_SPAN = BSG__SPAN_MAX / 32 };
+    const uint8_t *blocks[BSG__SPANS * PER_SPAN + PER_SPAN];
+    size_t nblocks = 0;
+    for (size_t i = 0; i < count; i++) {
+        const uint8_t *s = sp[i].s;
+        const size_t whole = sp[i].n / 32;
+        for (size_t j = 0; j < PER_SPAN / 2; j++)
+            blocks[nblocks + j] = s + 32 * j;
+        if (whole > PER_SPAN / 2)
+            for (size_t j = PER_SPAN / 2; j < PER_SPAN; j++)
+                blocks[nblocks + j] = s + 32 * j;
+        nblocks += whole;
+    }
+    __m256i error = _mm256_setzero_si256();
+    for (size_t j = 0; j < nblocks; j++) {
+        const uint8_t *b = blocks[j];
+        error = _mm256_or_si256(error, classify_shifted(LOAD32(b), LOAD32(b - 1), LOAD32(b - 2),
+                                                        LOAD32(b - 3)));
+    }
+    for (size_t i = 0; i < count; i++)
+        error = _mm256_or_si256(error, classify_end(sp[i].s, sp[i].n & ~(size_t)31, sp[i].n));
+    return _mm256_testz_si256(error, error);
+}
+
 #endif
+
+bool bsg__utf8_spans_fast(void)
+{
+#ifdef HAVE_SSSE3_PATH
+    return __builtin_cpu_supports("avx2");
+#else
+    return false;
+#endif
+}
+
+bool bsg__utf8_valid_spans(const bsg__span *sp, size_t count)
+{
+#ifdef HAVE_SSSE3_PATH
+    if (__builtin_cpu_supports("avx2"))
+        return utf8_valid_spans_avx2(sp, count);
+#endif
+    for (size_t i = 0; i < count; i++)
+        if (!bsg__utf8_valid(sp[i].s, sp[i].n))
+            return false;
+    return true;
+}
 
 bool bsg__utf8_valid(const uint8_t *s, size_t n)
 {

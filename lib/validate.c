@@ -122,9 +122,35 @@ short_:
 }
 
 
-/* The common cases inline: fixed-width values and ASCII-checked strings. */
+/* Check the batch of deferred strings now; false (and `redo` set) if one
+   is not UTF-8. */
+static __attribute__((noinline)) bool check_spans(vstate *v)
+{
+    bool ok = bsg__utf8_valid_spans(v->spans, v->nspans);
+    v->nspans = 0;
+    if (!ok)
+        v->redo = v->stop = true;
+    return ok;
+}
+
+/* Leave the UTF-8 check of the string s[0..len) for the batch, where it
+   qualifies (see vstate); false when it must be checked now. */
+static inline bool defer_check(vstate *v, const uint8_t *s, size_t len, size_t readable)
+{
+    if (!v->defer || len > BSG__SPAN_MAX || readable - (len & ~(size_t)31) < 32)
+        return false;
+    if (v->nspans == BSG__SPANS)
+        check_spans(v); /* (a failure stops the walk) */
+    v->spans[v->nspans++] = (bsg__span){s, len};
+    return true;
+}
+
+/* The common cases inline: fixed-width values and ASCII-checked strings.
+   With `defer`, the UTF-8 check of a longer string may wait (see vstate):
+   only for a value the caller settles inline, or reads again without. */
 static inline __attribute__((always_inline)) uint32_t
-value_length(vstate *v, uint8_t type, const uint8_t *type_at, const uint8_t *p, uint32_t avail)
+value_length(vstate *v, uint8_t type, const uint8_t *type_at, const uint8_t *p, uint32_t avail,
+             const bool defer)
 {
     /* MinKey and MaxKey go the slow way. */
     uint32_t n = type < 32 ? bsg__fixed_size[type] : BSG__VARIABLE;
@@ -148,17 +174,19 @@ value_length(vstate *v, uint8_t type, const uint8_t *type_at, const uint8_t *p, 
                not). Up to 16 bytes: the ASCII prefix, without a loop. Up
                to 63 (names, URLs, tags): one all-ASCII pass. Longer text
                likely holds multi-byte characters: straight to the SIMD
-               validator, one mispredicted loop exit instead of two. The
-               scans may read (never judge) up to the document's end, so a
+               validator, or into the batch of deferred checks. The scans
+               may read (never judge) up to the document's end, so a
                string near the end of its container keeps whole loads. */
             const size_t len = n - 1, readable = (size_t)(v->doc_end - (p + 4));
             size_t k = len <= 16 ? bsg__ascii_prefix(p + 4, len, readable)
-                       : len < 64 && bsg__all_ascii(p + 4, len, readable) ? len
+                       : len < 48 && bsg__all_ascii(p + 4, len, readable) ? len
                                                                           : 0;
             /* The terminator is read after the scan has brought its line in. */
-            if ((k == len || bsg__utf8_valid_long(p + 4 + k, len - k, readable - k)) &&
-                p[4 + len] == 0)
-                return n + 4;
+            if (k == len || (defer && k == 0 && defer_check(v, p + 4, len, readable)) ||
+                bsg__utf8_valid_long(p + 4 + k, len - k, readable - k)) {
+                if (p[4 + len] == 0)
+                    return n + 4;
+            }
         }
     }
     return value_length_slow(v, type_at, p, avail);
@@ -222,7 +250,7 @@ next_elem(vstate *v, const uint8_t **pp, const uint8_t *end, elem *e)
     e->head = bsg__key_head(p, e->klen);
 found:
     p = nul + 1;
-    uint32_t n = value_length(v, e->type, e->key - 1, p, (uint32_t)(end - p));
+    uint32_t n = value_length(v, e->type, e->key - 1, p, (uint32_t)(end - p), false);
     if (n == UINT32_MAX)
         return false;
     e->val = p;
@@ -238,7 +266,7 @@ read_known_key(vstate *v, const uint8_t **pp, const uint8_t *end, uint32_t klen,
                elem *c)
 {
     const uint8_t *p = *pp, *q = p + 2 + klen;
-    uint32_t size = value_length(v, *p, p, q, (uint32_t)(end - q));
+    uint32_t size = value_length(v, *p, p, q, (uint32_t)(end - q), false);
     if (size == UINT32_MAX)
         return false;
     c->type = *p;
@@ -502,7 +530,7 @@ static void walk_array(vstate *v, const bsg__node *n, const elem *e)
             /* The key is the index written out, as arrays normally are. */
             const uint8_t *q = p + 2 + klen;
             if (*p < 32 && (fast & (UINT32_C(1) << *p))) {
-                uint32_t size = value_length(v, *p, p, q, (uint32_t)(end - q));
+                uint32_t size = value_length(v, *p, p, q, (uint32_t)(end - q), false);
                 if (size == UINT32_MAX)
                     break;
                 if (!(quick & (UINT32_C(1) << *p)) || quick_passes(v, en, *p, q)) {
@@ -817,7 +845,7 @@ static uint32_t discriminate(vstate *v, uint32_t node, const elem *e)
         p = nul + 1;
         bool was_stopped = v->stop;
         v->stop = true; /* bsg__malformed() is then silent */
-        uint32_t n = value_length(v, type, type_at, p, (uint32_t)(end - p));
+        uint32_t n = value_length(v, type, type_at, p, (uint32_t)(end - p), false);
         v->stop = was_stopped;
         if (n == UINT32_MAX)
             return node;
@@ -955,7 +983,7 @@ walk_fields(vstate *v, const bsg__node *n, const elem *e, const bool wide)
             const uint8_t t = *p, *q = p + 2 + f->len;
             if (t < 32 && (f->fast & (UINT32_C(1) << t))) {
                 /* ...and its value needs no more than its framing: done. */
-                uint32_t size = value_length(v, t, p, q, (uint32_t)(end - q));
+                uint32_t size = value_length(v, t, p, q, (uint32_t)(end - q), true);
                 if (size == UINT32_MAX)
                     break;
                 if (!(f->quick & (UINT32_C(1) << t)) || quick_passes(v, &nodes[f->node], t, q)) {
@@ -964,6 +992,8 @@ walk_fields(vstate *v, const bsg__node *n, const elem *e, const bool wide)
                     p = q + size;
                     continue;
                 }
+                /* (A string goes on to the general step, which reads it
+                   again and checks its UTF-8 before anything else.) */
             }
             if (t == nodes[f->node].descend && !(v->depth == 0 && f->head == ID_HEAD)) {
                 /* ...or a container of its own type: walk into it (a
@@ -1071,8 +1101,56 @@ static bool check_frame(vstate *v, const uint8_t *data, size_t len, const bsg_op
     return true;
 }
 
+/* One walk of the document; false when a deferred UTF-8 check failed and
+   the walk must be done again without deferring. */
+static bool validate_once(vstate *v, const bsg_model *model, const uint8_t *data, size_t len,
+                          const bsg_options *opts, bool defer)
+{
+    v->max_errors = opts->max_errors;
+    v->max_depth = opts->max_depth && opts->max_depth < SERVER_MAX_DEPTH ? opts->max_depth
+                                                                        : SERVER_MAX_DEPTH;
+    v->depth_kind = v->max_depth < SERVER_MAX_DEPTH ? BSG_KIND_LIMIT : BSG_KIND_SERVER;
+    v->strict = opts->strict;
+    v->max_array = opts->max_array_length ? opts->max_array_length : UINT32_MAX;
+    v->stop = false;
+    v->cuts = 0;
+    v->have_now = false;
+    v->depth = 0;
+    v->defer = defer;
+    v->redo = false;
+    v->nspans = 0;
+    if (!model) {
+        bsg__report(v, BSG_KIND_MALFORMED, NULL, "", "no model to validate against", NULL);
+    } else if (!data && len) {
+        bsg__report(v, BSG_KIND_MALFORMED, NULL, "", "no bytes", NULL);
+    } else if (check_frame(v, data ? data : (const uint8_t *)"", len, opts)) {
+        uint32_t n = rd32(data);
+        /* Documents in a dump or a batch lie back to back: start loading the
+           next one while this one is checked. */
+        __builtin_prefetch(data + n);
+        __builtin_prefetch(data + n + 64);
+        elem root = {.type = 0x03, .val = data, .vlen = n};
+        walk_object(v, model->root, &root);
+        if (n < len && !v->stop)
+            bsg__malformed(v, data + n, "trailing bytes after the document");
+    }
+    if (v->nspans)
+        check_spans(v);
+    return !v->redo;
+}
+
 bool bsg_validate(const bsg_model *model, const uint8_t *data, size_t len,
                   const bsg_options *opts, bsg_result *result)
+{
+    /* Deferred UTF-8 checks need the batch validator (AVX2), and a walk
+       that may be done twice must not call validators registered through
+       the C API twice. */
+    const bool defer = model && model->owner->nusers == 0 && bsg__utf8_spans_fast();
+    return bsg__validate_deferring(model, data, len, opts, result, defer);
+}
+
+bool bsg__validate_deferring(const bsg_model *model, const uint8_t *data, size_t len,
+                             const bsg_options *opts, bsg_result *result, bool defer)
 {
     if (!result)
         return false;
@@ -1087,30 +1165,9 @@ bool bsg_validate(const bsg_model *model, const uint8_t *data, size_t len,
     v.r = result;
     v.doc = data;
     v.doc_end = data ? data + len : NULL;
-    v.max_errors = opts->max_errors;
-    v.max_depth = opts->max_depth && opts->max_depth < SERVER_MAX_DEPTH ? opts->max_depth
-                                                                       : SERVER_MAX_DEPTH;
-    v.depth_kind = v.max_depth < SERVER_MAX_DEPTH ? BSG_KIND_LIMIT : BSG_KIND_SERVER;
-    v.strict = opts->strict;
-    v.max_array = opts->max_array_length ? opts->max_array_length : UINT32_MAX;
-    v.stop = false;
-    v.cuts = 0;
-    v.have_now = false;
-    v.depth = 0;
-    if (!model) {
-        bsg__report(&v, BSG_KIND_MALFORMED, NULL, "", "no model to validate against", NULL);
-    } else if (!data && len) {
-        bsg__report(&v, BSG_KIND_MALFORMED, NULL, "", "no bytes", NULL);
-    } else if (check_frame(&v, data ? data : (const uint8_t *)"", len, opts)) {
-        uint32_t n = rd32(data);
-        /* Documents in a dump or a batch lie back to back: start loading the
-           next one while this one is checked. */
-        __builtin_prefetch(data + n);
-        __builtin_prefetch(data + n + 64);
-        elem root = {.type = 0x03, .val = data, .vlen = n};
-        walk_object(&v, model->root, &root);
-        if (n < len && !v.stop)
-            bsg__malformed(&v, data + n, "trailing bytes after the document");
+    if (!validate_once(&v, model, data, len, opts, defer)) {
+        bsg__report_reset(result);
+        validate_once(&v, model, data, len, opts, false);
     }
     if (result->count)
         bsg__result_finish(result);

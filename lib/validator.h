@@ -36,6 +36,14 @@ typedef struct vstate {
     bool have_now;
     double now_ms;
     uint32_t depth;
+    /* Strings the fast path settled whose UTF-8 check waits for the
+       document's end, to be checked together (validate.c). A failed batch
+       sets `redo`: the document is walked again, checking each string as
+       it comes, which finds and reports the bad one in its place. */
+    bool defer;
+    bool redo;
+    uint32_t nspans;
+    bsg__span spans[BSG__SPANS];
     path_seg path[SERVER_MAX_DEPTH + 4];
 } vstate;
 
@@ -113,6 +121,11 @@ static inline const char *bsg__custom_or(const bsg_schema *s, uint32_t msg, cons
 {
     return msg != BSG__NONE ? s->pool + msg : dflt;
 }
+
+/* bsg_validate() with the deferral of UTF-8 checks (see vstate) chosen:
+   the results must not depend on it (tests compare the two). */
+bool bsg__validate_deferring(const bsg_model *model, const uint8_t *data, size_t len,
+                             const bsg_options *opts, bsg_result *result, bool defer);
 
 /* MARK: - Shared by the parts */
 

@@ -1706,7 +1706,9 @@ START_TEST(expected_keys_of_every_length)
                 key[change] = 'A';
             if (!key[0])
                 continue;
-            snprintf(want, sizeof want, change < 0 ? "" : "%s unknown", key);
+            want[0] = '\0';
+            if (change >= 0)
+                snprintf(want, sizeof want, "%s unknown", key);
             for (int far = 0; far < 2; far++) {
                 snprintf(json, sizeof json, "{\"%s\": 1%s}", key,
                          far ? ", \"pad\": \"0123456789abcdefghij\"" : "");

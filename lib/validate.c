@@ -121,16 +121,13 @@ short_:
     return UINT32_MAX;
 }
 
-
-/* Check the batch of deferred strings now; false (and `redo` set) if one
-   is not UTF-8. */
-static __attribute__((noinline)) bool check_spans(vstate *v)
+/* Check the batch of deferred strings now; if one is not UTF-8, stop the
+   walk and have it done again (`redo`). */
+static __attribute__((noinline)) void check_spans(vstate *v)
 {
-    bool ok = bsg__utf8_valid_spans(v->spans, v->nspans);
-    v->nspans = 0;
-    if (!ok)
+    if (!bsg__utf8_valid_spans(v->spans, v->nspans))
         v->redo = v->stop = true;
-    return ok;
+    v->nspans = 0;
 }
 
 /* Leave the UTF-8 check of the string s[0..len) for the batch, where it

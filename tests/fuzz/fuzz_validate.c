@@ -4,11 +4,14 @@
  * then one BSON document. Beyond not crashing, it checks what the API
  * promises: the verdict matches the error count, the cap holds, every error
  * is complete, bsg_result_json() is strict JSON with snprintf semantics, a
- * reused result gives the same answer as a fresh one, and `malformed` agrees
- * with the reference walk of the well-formedness oracle whatever the schema.
+ * reused result gives the same answer as a fresh one and as a walk that
+ * checks every string's UTF-8 in place (not deferred), and `malformed`
+ * agrees with the reference walk of the well-formedness oracle whatever the
+ * schema.
  */
 #include "json_check.h"
 #include "schemas.h"
+#include "validator.h"
 #include "wellformed.h"
 
 #include <stdio.h>
@@ -82,6 +85,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     require(bsg_validate(model, doc, len, &o, fresh) == valid, "a fresh result disagrees");
     char *second = check_json(fresh);
     require(strcmp(first, second) == 0, "reused result: %s\nfresh result: %s", first, second);
+
+    /* UTF-8 checks deferred to the document's end, or done in place: the
+       same report. */
+    bsg_result *immediate = bsg_result_new();
+    require(bsg__validate_deferring(model, doc, len, &o, immediate, false) == valid,
+            "checking strings in place changes the verdict");
+    char *third = check_json(immediate);
+    require(strcmp(first, third) == 0, "deferred: %s\nin place: %s", first, third);
+    free(third);
+    bsg_result_free(immediate);
 
     /* Well-formedness is the same whatever the schema: never a false alarm,
        and never a miss when no cap can stop the walk early. */

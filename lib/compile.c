@@ -285,12 +285,14 @@ static void add_implicit(bsg__compiler *c, field_list *l, bool id,
         l->items[0] = (pending_field){"_id", 0, implicit_node(c, BSG__T_OBJECTID)};
         l->count++;
     }
-    if (version_key && !list_has(l, version_key))
-        list_put(l, version_key, 0, implicit_node(c, BSG__T_NUMBER));
+    /* Last the timestamps, then the version key: the order in which a
+       Mongoose save writes them, which the walk expects fields in. */
     if (created && !list_has(l, created))
         list_put(l, created, 0, implicit_node(c, BSG__T_DATE));
     if (updated && !list_has(l, updated))
         list_put(l, updated, 0, implicit_node(c, BSG__T_DATE));
+    if (version_key && !list_has(l, version_key))
+        list_put(l, version_key, 0, implicit_node(c, BSG__T_NUMBER));
 }
 
 /* An inline schema: `{ type: { … } }` or, as an array element, `[ { … } ]`.

@@ -671,16 +671,16 @@ START_TEST(test_discriminators)
     compile_ok(src);
     ck_assert_uint_eq(bsg_schema_model_count(S), 3);
     assert_shape(src, "Event", "",
-                 "Event{_id:ObjectId, at:Date, note:String, __v:Number, createdAt:Date, "
-                 "updatedAt:Date, kind:String}");
+                 "Event{_id:ObjectId, at:Date, note:String, createdAt:Date, updatedAt:Date, "
+                 "__v:Number, kind:String}");
     /* The child has the base's paths first, may redefine them in place, and
        inherits versionKey, timestamps and the discriminator key. */
     assert_shape(src, "Click", "",
-                 "Click{_id:ObjectId, at:Date, note:String(required), x:Number, __v:Number, "
-                 "createdAt:Date, updatedAt:Date, kind:String}");
+                 "Click{_id:ObjectId, at:Date, note:String(required), x:Number, "
+                 "createdAt:Date, updatedAt:Date, __v:Number, kind:String}");
     assert_shape(src, "Key", "",
-                 "Key{_id:ObjectId, at:Date, note:String, key:String, __v:Number, "
-                 "createdAt:Date, updatedAt:Date, kind:String}");
+                 "Key{_id:ObjectId, at:Date, note:String, key:String, "
+                 "createdAt:Date, updatedAt:Date, __v:Number, kind:String}");
     /* strict: inherited unless set. */
     ck_assert_uint_eq(node(model_root("Event"))->strict, BSG_STRICT_THROW);
     ck_assert_uint_eq(node(model_root("Click"))->strict, BSG_STRICT_THROW);
@@ -737,17 +737,17 @@ typedef struct implicit_row {
 static const implicit_row implicit_rows[] = {
     {"schema T { a: String }", "T{_id:ObjectId, a:String, __v:Number}"},
     {"schema T { a: String } with { timestamps: true }",
-     "T{_id:ObjectId, a:String, __v:Number, createdAt:Date, updatedAt:Date}"},
+     "T{_id:ObjectId, a:String, createdAt:Date, updatedAt:Date, __v:Number}"},
     {"schema T { a: String } with { timestamps: false }",
      "T{_id:ObjectId, a:String, __v:Number}"},
     {"schema T { a: String } with { timestamps: {} }",
-     "T{_id:ObjectId, a:String, __v:Number, createdAt:Date, updatedAt:Date}"},
+     "T{_id:ObjectId, a:String, createdAt:Date, updatedAt:Date, __v:Number}"},
     {"schema T { a: String } with { timestamps: { createdAt: 'created', updatedAt: 'modified' } }",
-     "T{_id:ObjectId, a:String, __v:Number, created:Date, modified:Date}"},
+     "T{_id:ObjectId, a:String, created:Date, modified:Date, __v:Number}"},
     {"schema T { a: String } with { timestamps: { createdAt: false } }",
-     "T{_id:ObjectId, a:String, __v:Number, updatedAt:Date}"},
+     "T{_id:ObjectId, a:String, updatedAt:Date, __v:Number}"},
     {"schema T { a: String } with { timestamps: { updatedAt: 'changed', createdAt: true } }",
-     "T{_id:ObjectId, a:String, __v:Number, createdAt:Date, changed:Date}"},
+     "T{_id:ObjectId, a:String, createdAt:Date, changed:Date, __v:Number}"},
     {"schema T { a: String } with { versionKey: false }", "T{_id:ObjectId, a:String}"},
     {"schema T { a: String } with { versionKey: '_ver' }",
      "T{_id:ObjectId, a:String, _ver:Number}"},
@@ -1524,8 +1524,8 @@ START_TEST(test_design_example)
                  "title:String(maxlength 200), "
                  "status:String(enum \"active\"|\"archived\"|\"deleted\"), metadata:Mixed, "
                  "settings:{muted:Boolean, theme:String(enum \"light\"|\"dark\")}, "
-                 "messages:[Message], counters:Map<Number>, __v:Number, createdAt:Date, "
-                 "updatedAt:Date}");
+                 "messages:[Message], counters:Map<Number>, createdAt:Date, updatedAt:Date, "
+                 "__v:Number}");
     assert_shape("design", "Conversation", "messages.$",
                  "Message{_id:ObjectId, sender:ObjectId(required), "
                  "body:String(required \"a message needs a body\", maxlength 4000), "

@@ -21,8 +21,8 @@ static void check_value(vstate *v, uint32_t node, const elem *e);
 /* The byte length of a value of `type` at p, with `avail` bytes left before
    the enclosing terminator; 0 with *bad set when it does not fit or is
    malformed. Strings are UTF-8 checked here, so every walk gets it. */
-static uint32_t value_length_slow(vstate *v, const uint8_t *type_at, const uint8_t *p,
-                                  uint32_t avail)
+static __attribute__((noinline, cold)) uint32_t
+value_length_slow(vstate *v, const uint8_t *type_at, const uint8_t *p, uint32_t avail)
 {
     uint8_t type = *type_at;
     uint32_t n = type < 32 ? bsg__fixed_size[type] : BSG__VARIABLE;
@@ -169,7 +169,7 @@ value_length(vstate *v, uint8_t type, const uint8_t *type_at, const uint8_t *p, 
         if (n >= 1 && n <= avail - 4) {
             /* k: bytes known to be ASCII (all before the first that is
                not). Up to 16 bytes: the ASCII prefix, without a loop. Up
-               to 63 (names, URLs, tags): one all-ASCII pass. Longer text
+               to 47 (names, tags, paths): one all-ASCII pass. Longer text
                likely holds multi-byte characters: straight to the SIMD
                validator, or into the batch of deferred checks. The scans
                may read (never judge) up to the document's end, so a

@@ -129,19 +129,23 @@ bool bsg__validate_deferring(const bsg_model *model, const uint8_t *data, size_t
 
 /* MARK: - Shared by the parts */
 
+/* Reporting is cold: a valid document never calls it, so the compiler lays
+   out the paths that lead to it away from the walk's. */
+#define BSG__COLD __attribute__((cold))
+
 /* Record one error at the current path (report.c). `msg` is a template
    ({PATH}, {VALUE}, …); `expected` names the SchemaType; `a` may be NULL. */
-void bsg__report(vstate *v, bsg_kind kind, const elem *e, const char *expected,
-                 const char *msg, tmpl_args *a);
+BSG__COLD void bsg__report(vstate *v, bsg_kind kind, const elem *e, const char *expected,
+                           const char *msg, tmpl_args *a);
 
 /* Clear a result for the next document (report.c). */
 void bsg__report_reset(bsg_result *r);
 
 /* Framing is lost at `at`: report it and stop reading this document. */
-void bsg__malformed(vstate *v, const uint8_t *at, const char *what);
+BSG__COLD void bsg__malformed(vstate *v, const uint8_t *at, const char *what);
 
 /* A key MongoDB or the schema forbids (kind `key`), at the key's path. */
-void bsg__key_error(vstate *v, const elem *e, const char *why);
+BSG__COLD void bsg__key_error(vstate *v, const elem *e, const char *why);
 
 /* Run a path's validators in the order written (checks.c). */
 void bsg__run_checks(vstate *v, const bsg__node *n, const elem *e);

@@ -303,12 +303,14 @@ __attribute__((target("avx2"))) static bool utf8_valid_spans_avx2(const bsg__spa
        length: 8 or 16 entries are written per span and the list grows by
        the span's count. The bytes before a span's first block are its
        length prefix (a string of at most BSG__SPAN_MAX bytes: 0, 0 and a
-       byte under 0x03), which no check takes for a lead byte. */
+       byte under 0x03), which no check takes for a lead byte. (Addresses
+       as integers: the entries past a span's end are never read, and C
+       does not allow such pointers to be formed.) */
     enum { PER_SPAN = BSG__SPAN_MAX / 32 };
-    const uint8_t *blocks[BSG__SPANS * PER_SPAN + PER_SPAN];
+    uintptr_t blocks[BSG__SPANS * PER_SPAN + PER_SPAN];
     size_t nblocks = 0;
     for (size_t i = 0; i < count; i++) {
-        const uint8_t *s = sp[i].s;
+        const uintptr_t s = (uintptr_t)sp[i].s;
         const size_t whole = sp[i].n / 32;
         for (size_t j = 0; j < PER_SPAN / 2; j++)
             blocks[nblocks + j] = s + 32 * j;
@@ -319,7 +321,7 @@ __attribute__((target("avx2"))) static bool utf8_valid_spans_avx2(const bsg__spa
     }
     __m256i error = _mm256_setzero_si256();
     for (size_t j = 0; j < nblocks; j++) {
-        const uint8_t *b = blocks[j];
+        const uint8_t *b = (const uint8_t *)blocks[j];
         error = _mm256_or_si256(error, classify_shifted(LOAD32(b), LOAD32(b - 1), LOAD32(b - 2),
                                                         LOAD32(b - 3)));
     }

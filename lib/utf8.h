@@ -21,16 +21,6 @@ bool bsg__utf8_valid(const uint8_t *s, size_t n);
    copying the last partial block. */
 bool bsg__utf8_valid_in(const uint8_t *s, size_t n, size_t readable);
 
-#if defined(__x86_64__) || defined(__i386__)
-/* The AVX2 validator itself, for n >= 32 on a CPU that has AVX2: the
-   validator calls it directly for long strings. */
-bool bsg__utf8_valid_avx2(const uint8_t *s, size_t n, size_t readable);
-
-/* The same for the contents of a BSON string (n >= 32), which also reads
-   (never judges) the 3 bytes before s: there lies the string's length
-   prefix, or its start. */
-bool bsg__utf8_valid_avx2_bson(const uint8_t *s, size_t n, size_t readable);
-
 /* Strings checked together (bsg__utf8_valid_spans): the longest one, and
    how many the validator holds before it checks them. */
 #define BSG__SPAN_MAX 512
@@ -43,15 +33,25 @@ typedef struct bsg__span {
     size_t n;
 } bsg__span;
 
-/* Whether every span is valid UTF-8; count <= BSG__SPANS, on a CPU with
-   AVX2. Checked one by one, most of a string's cost is the mispredicted
-   exit of its block loop (its length decides it); here the blocks of all
-   the spans are listed first and then checked in one loop. */
+/* Whether every span is valid UTF-8; count <= BSG__SPANS. Checked one by
+   one, most of a string's cost is the mispredicted exit of its block loop
+   (its length decides it); with AVX2 the blocks of all the spans are listed
+   first and then checked in one loop (elsewhere, one by one). */
 bool bsg__utf8_valid_spans(const bsg__span *sp, size_t count);
 
 /* Whether bsg__utf8_valid_spans() beats checking each string alone here
    (the CPU has AVX2). */
 bool bsg__utf8_spans_fast(void);
+
+#if defined(__x86_64__) || defined(__i386__)
+/* The AVX2 validator itself, for n >= 32 on a CPU that has AVX2: the
+   validator calls it directly for long strings. */
+bool bsg__utf8_valid_avx2(const uint8_t *s, size_t n, size_t readable);
+
+/* The same for the contents of a BSON string (n >= 32), which also reads
+   (never judges) the 3 bytes before s: there lies the string's length
+   prefix, or its start. */
+bool bsg__utf8_valid_avx2_bson(const uint8_t *s, size_t n, size_t readable);
 
 /* bsg__utf8_valid_in() with its dispatch inline, for the contents of a
    BSON string (see bsg__utf8_valid_avx2_bson). */

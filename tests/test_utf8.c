@@ -174,6 +174,67 @@ START_TEST(sparse_text_agrees_with_scalar)
 }
 END_TEST
 
+/* The batch validator of the walk (bsg__utf8_valid_spans): batches of 1 to
+   32 strings of 0 to 512 bytes, each after its BSON length prefix, some
+   with one broken or cut character, against the reference. */
+START_TEST(spans_agree_with_scalar)
+{
+    static const char *const chars[] = {"\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
+                                        "\xF4\x8F\xBF\xBF"};
+    static const uint8_t broken[] = {0x80, 0xBF, 0xC0, 0xC2, 0xE0, 0xED, 0xF0, 0xF4, 0xFF};
+    enum { SLOT = 4 + BSG__SPAN_MAX + 1 + 32 };
+    uint8_t *buf = malloc((size_t)BSG__SPANS * SLOT);
+    ck_assert_ptr_nonnull(buf);
+    uint64_t state = 0x5851F42D4C957F2Du;
+    int disagreements = 0, valid = 0, invalid = 0;
+    for (int round = 0; round < 20000; round++) {
+        bsg__span sp[BSG__SPANS];
+        size_t count = 1 + (size_t)(state >> 40) % BSG__SPANS;
+        size_t bad = (size_t)(state >> 30) % (2 * count); /* the span that may break, or none */
+        bool expect = true;
+        for (size_t k = 0; k < count; k++) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            uint8_t *slot = buf + k * SLOT, *s = slot + 4;
+            size_t n = (size_t)(state >> 20) % (BSG__SPAN_MAX + 1), i = 0;
+            if ((state & 7) == 0) /* lengths at block edges */
+                n = (32 * ((state >> 8) % 17) + (state >> 16) % 3) % (BSG__SPAN_MAX + 1);
+            while (i < n) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                unsigned r = (unsigned)(state >> 40) % 2000;
+                const char *c = chars[(state >> 8) % 4];
+                size_t len = strlen(c);
+                if (r < 60 && i + len <= n) {
+                    memcpy(s + i, c, len);
+                    i += k == bad && r < 4 ? len - 1 : len; /* cut one short now and then */
+                } else if (k == bad && r >= 1996) {
+                    s[i++] = broken[(state >> 16) % sizeof broken];
+                } else {
+                    s[i++] = (uint8_t)(' ' + r % 95);
+                }
+            }
+            uint32_t prefix = (uint32_t)n + 1;
+            memcpy(slot, &prefix, 4);
+            s[n] = 0;
+            memset(s + n + 1, 0xE4, SLOT - 4 - n - 1); /* lead bytes after: never judged */
+            sp[k] = (bsg__span){s, n};
+            expect = expect && bsg__utf8_valid_scalar(s, n);
+        }
+        bool got = bsg__utf8_valid_spans(sp, count);
+        disagreements += got != expect;
+        valid += expect;
+        invalid += !expect;
+    }
+    free(buf);
+    ck_assert_int_eq(disagreements, 0);
+    ck_assert_int_gt(valid, 2000);
+    ck_assert_int_gt(invalid, 2000);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("utf8");
@@ -182,6 +243,7 @@ int main(void)
                         (int)(sizeof known / sizeof known[0]));
     tcase_add_test(tc, simd_agrees_with_scalar);
     tcase_add_test(tc, sparse_text_agrees_with_scalar);
+    tcase_add_test(tc, spans_agree_with_scalar);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return util_run_suite(s);

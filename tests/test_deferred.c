@@ -141,20 +141,6 @@ static bson_t *gen_doc(gen *g)
     return doc;
 }
 
-static void render(const bsg_result *r, char *out, size_t cap)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < bsg_result_count(r) && used < cap; i++) {
-        const bsg_error *e = bsg_result_error(r, i);
-        int n = snprintf(out + used, cap - used, "%s %s: %s; ", e->path,
-                         bsg_kind_name(e->kind), e->message);
-        if (n < 0)
-            break;
-        used += (size_t)n;
-    }
-}
-
 START_TEST(deferred_checks_agree_with_immediate_ones)
 {
     bsg_schema *s = util_compile(SCHEMA);
@@ -170,8 +156,8 @@ START_TEST(deferred_checks_agree_with_immediate_ones)
         o.max_errors = rng_below(4) ? 100 : 1 + rng_below(3);
         bool a = bsg__validate_deferring(m, bson_get_data(doc), doc->len, &o, deferred, true);
         bool b = bsg__validate_deferring(m, bson_get_data(doc), doc->len, &o, immediate, false);
-        render(deferred, got, sizeof got);
-        render(immediate, want, sizeof want);
+        util_messages(deferred, got, sizeof got);
+        util_messages(immediate, want, sizeof want);
         ck_assert_msg(a == b && strcmp(got, want) == 0,
                       "round %d (string %u broken, way %d):\ndeferred:  %s\nimmediate: %s", round,
                       g.broken, g.how, got, want);
@@ -215,7 +201,7 @@ START_TEST(broken_string_after_many)
         bson_append_array_end(doc, &items);
         char got[512], want[128] = "";
         bool ok = bsg__validate_deferring(m, bson_get_data(doc), doc->len, NULL, r, true);
-        render(r, got, sizeof got);
+        util_messages(r, got, sizeof got);
         if (broken % 3 == 1 && broken < 90)
             snprintf(want, sizeof want, "items.%u malformed", (broken - 1) / 3);
         ck_assert_msg(ok == !want[0] && strncmp(got, want, strlen(want)) == 0 &&

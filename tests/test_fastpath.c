@@ -108,21 +108,6 @@ static void clear_fast_paths(bsg_schema *s)
         s->fields[i].fast = s->fields[i].quick = 0;
 }
 
-/* Every error as "path kind: message; ". */
-static void render(const bsg_result *r, char *out, size_t cap)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < bsg_result_count(r) && used < cap; i++) {
-        const bsg_error *e = bsg_result_error(r, i);
-        int n = snprintf(out + used, cap - used, "%s %s: %s; ", e->path,
-                         bsg_kind_name(e->kind), e->message);
-        if (n < 0)
-            break;
-        used += (size_t)n;
-    }
-}
-
 START_TEST(fast_paths_agree_with_full_checks)
 {
     char schema[1536], json[512], fast[4096], full[4096];
@@ -156,9 +141,9 @@ START_TEST(fast_paths_agree_with_full_checks)
                 const char *model = which ? "U" : "T";
                 const bson_t *doc = which ? u : b;
                 util_validate(util_model(planned, model), doc, &o, r);
-                render(r, fast, sizeof fast);
+                util_messages(r, fast, sizeof fast);
                 util_validate(util_model(reference, model), doc, &o, r);
-                render(r, full, sizeof full);
+                util_messages(r, full, sizeof full);
                 ck_assert_msg(strcmp(fast, full) == 0,
                               "%s: %s\nvalue: %s\nmax depth: %u\nfast path: %s\nfull checks: %s",
                               model, decl, val, depth, fast, full);
@@ -355,9 +340,9 @@ START_TEST(fixed_width_arrays)
                         bsg_options_init(&o);
                         o.max_array_length = cap;
                         bsg_validate(util_model(planned, "T"), doc, len, &o, r);
-                        render(r, fast, sizeof fast);
+                        util_messages(r, fast, sizeof fast);
                         bsg_validate(util_model(reference, "T"), doc, len, &o, r);
-                        render(r, full, sizeof full);
+                        util_messages(r, full, sizeof full);
                         ck_assert_msg(strcmp(fast, full) == 0,
                                       "%s: %u elements, element %u changed (%d), cap %u\n"
                                       "fast path: %s\nfull checks: %s",

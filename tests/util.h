@@ -87,6 +87,23 @@ static inline const char *util_errors(const bsg_result *r, char *buf, size_t cap
     return buf;
 }
 
+/* Render every error of `r` whole, as "path kind: message; " each, into
+   buf: for tests that compare two reports exactly. */
+static inline const char *util_messages(const bsg_result *r, char *buf, size_t cap)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < bsg_result_count(r); i++) {
+        const bsg_error *e = bsg_result_error(r, i);
+        int n = snprintf(buf + used, cap - used, "%s %s: %s; ", e->path, bsg_kind_name(e->kind),
+                         e->message);
+        if (n < 0 || (size_t)n >= cap - used)
+            break;
+        used += (size_t)n;
+    }
+    return buf;
+}
+
 /* The first error at `path`, or fail. */
 static inline const bsg_error *util_error_at(const bsg_result *r, const char *path)
 {

@@ -19,8 +19,8 @@ static void check_value(vstate *v, uint32_t node, const elem *e);
 /* MARK: - Reading elements */
 
 /* The byte length of a value of `type` at p, with `avail` bytes left before
-   the enclosing terminator; 0 with *bad set when it does not fit or is
-   malformed. Strings are UTF-8 checked here, so every walk gets it. */
+   the enclosing terminator; UINT32_MAX (reported, v->stop) when it does not
+   fit or is malformed. Strings are UTF-8 checked here, so every walk gets it. */
 static __attribute__((noinline, cold)) uint32_t
 value_length_slow(vstate *v, const uint8_t *type_at, const uint8_t *p, uint32_t avail)
 {
@@ -876,9 +876,6 @@ static void unknown_field(vstate *v, const bsg__node *n, keyset *ks, const elem 
     walk_any_at(v, e);
 }
 
-/* The fields of an object: one walk, instantiated for objects of at most
-   64 fields (their seen-bits in a register, and the fast path) and for
-   wider ones (seen-bits in per-depth scratch). */
 /* An object's walk between elements: where it is, which fields it has
    seen, and the keys outside the schema. */
 typedef struct objwalk {
